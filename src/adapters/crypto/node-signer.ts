@@ -1,0 +1,81 @@
+import { constants, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import type { SignatureAlgorithm } from '../../core/amendment.ts';
+import type { Signer, SignatureVerifier } from '../../core/ports.ts';
+import type { PublicKeyRecord, SigningKey } from './keys.ts';
+
+/**
+ * RSA-PSS parameters: SHA-256 digest, MGF1 with SHA-256, salt length 32 bytes (the digest
+ * length), i.e. JOSE PS256 and WebCrypto's usual choice, so any standard library can verify.
+ */
+const rsaOptions = (key: KeyObject): { key: KeyObject; padding: number; saltLength: number } => ({
+  key,
+  padding: constants.RSA_PKCS1_PSS_PADDING,
+  saltLength: 32,
+});
+
+// The callback forms of sign/verify run on libuv's thread pool, so signing uses every core
+// instead of blocking the event loop (RSA-4096 signing costs ~3.5 ms of CPU).
+const signAsync = (algorithm: SignatureAlgorithm, key: KeyObject, data: Buffer): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const cb = (error: Error | null, signature: Buffer): void => {
+      if (error) reject(error);
+      else resolve(signature);
+    };
+    if (algorithm === 'Ed25519') sign(null, data, key, cb);
+    else sign('sha256', data, rsaOptions(key), cb);
+  });
+
+const verifyAsync = (algorithm: SignatureAlgorithm, key: KeyObject, data: Buffer, signature: Buffer): Promise<boolean> =>
+  new Promise((resolve, reject) => {
+    const cb = (error: Error | null, ok: boolean): void => {
+      if (error) reject(error);
+      else resolve(ok);
+    };
+    if (algorithm === 'Ed25519') verify(null, data, key, signature, cb);
+    else verify('sha256', data, rsaOptions(key), signature, cb);
+  });
+
+export class NodeSigner implements Signer {
+  readonly keyId: string;
+  readonly algorithm: SignatureAlgorithm;
+
+  constructor(private readonly key: SigningKey) {
+    this.keyId = key.keyId;
+    this.algorithm = key.algorithm;
+  }
+
+  async sign(data: Buffer): Promise<string> {
+    return (await signAsync(this.algorithm, this.key.privateKey, data)).toString('base64url');
+  }
+}
+
+/** Verifies against every published key; a key unknown here makes the signature invalid. */
+export class KeyringVerifier implements SignatureVerifier {
+  private readonly keys = new Map<string, { algorithm: SignatureAlgorithm; key: KeyObject }>();
+
+  constructor(records: Iterable<PublicKeyRecord> = []) {
+    for (const record of records) this.add(record);
+  }
+
+  add(record: PublicKeyRecord): void {
+    this.keys.set(record.keyId, { algorithm: record.algorithm, key: createPublicKey({ key: record.jwk, format: 'jwk' }) });
+  }
+
+  hasKey(keyId: string): boolean {
+    return this.keys.has(keyId);
+  }
+
+  keyAlgorithm(keyId: string): SignatureAlgorithm | undefined {
+    return this.keys.get(keyId)?.algorithm;
+  }
+
+  keyIds(): string[] {
+    return [...this.keys.keys()];
+  }
+
+  async verify(keyId: string, data: Buffer, signature: string): Promise<boolean> {
+    const entry = this.keys.get(keyId);
+    if (entry === undefined) return false;
+    return verifyAsync(entry.algorithm, entry.key, data, Buffer.from(signature, 'base64url'));
+  }
+}

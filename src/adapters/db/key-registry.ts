@@ -1,0 +1,31 @@
+import type pg from 'pg';
+import type { SignatureAlgorithm } from '../../core/amendment.ts';
+import type { PublicKeyRecord } from '../crypto/keys.ts';
+
+export interface PublishedKey extends PublicKeyRecord {
+  createdAt: string;
+  retiredAt: string | null;
+}
+
+/** Publishes a public key (idempotent). Keys are never deleted; rotation only sets retired_at. */
+export const publishKey = async (pool: pg.Pool, key: PublicKeyRecord): Promise<void> => {
+  await pool.query(
+    'INSERT INTO signing_keys (key_id, alg, public_jwk) VALUES ($1, $2, $3) ON CONFLICT (key_id) DO NOTHING',
+    [key.keyId, key.algorithm, key.jwk],
+  );
+};
+
+export const retireKey = async (pool: pg.Pool, keyId: string): Promise<void> => {
+  await pool.query('UPDATE signing_keys SET retired_at = now() WHERE key_id = $1 AND retired_at IS NULL', [keyId]);
+};
+
+export const listKeys = async (pool: pg.Pool): Promise<PublishedKey[]> => {
+  const { rows } = await pool.query<{
+    key_id: string;
+    alg: SignatureAlgorithm;
+    public_jwk: PublicKeyRecord['jwk'];
+    created_at: string;
+    retired_at: string | null;
+  }>('SELECT key_id, alg, public_jwk, created_at, retired_at FROM signing_keys ORDER BY created_at, key_id');
+  return rows.map((r) => ({ keyId: r.key_id, algorithm: r.alg, jwk: r.public_jwk, createdAt: r.created_at, retiredAt: r.retired_at }));
+};

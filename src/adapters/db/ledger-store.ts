@@ -1,0 +1,293 @@
+import type pg from 'pg';
+import type { Amendment, AmendmentPayload } from '../../core/amendment.ts';
+import type { EntityKind, EntityRecord, Status } from '../../core/entity.ts';
+import { DomainError } from '../../core/errors.ts';
+import type { Actor, AuditMark, LedgerStore, LedgerTx, ListFilter } from '../../core/store.ts';
+import { displayKind } from '../../core/writer.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Ids that are not UUIDs cannot exist; filtering them keeps a bad id from becoming a SQL error. */
+const uuids = (ids: readonly string[]): string[] => [...new Set(ids.filter((id) => UUID.test(id)))];
+
+const ENTITY_COLUMNS = `id, entity_type, version, version_hash, hash_chain_head, amendment_count, created_at, updated_at,
+  deleted_at, l0_compliance_status, l1_compliance_status, drift_detector, tamper_proof, content`;
+
+interface EntityRow {
+  id: string;
+  entity_type: EntityKind;
+  version: number;
+  version_hash: string;
+  hash_chain_head: string;
+  amendment_count: number;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+  l0_compliance_status: Record<string, boolean>;
+  l1_compliance_status: Record<string, boolean>;
+  drift_detector: EntityRecord['drift_detector'];
+  tamper_proof: boolean;
+  content: EntityRecord['content'];
+}
+
+const toRecord = (row: EntityRow): EntityRecord => ({ ...row });
+
+const toMap = (rows: EntityRow[]): Map<string, EntityRecord> => new Map(rows.map((r) => [r.id, toRecord(r)]));
+
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 6;
+
+interface PgError {
+  code?: string;
+  constraint?: string;
+}
+
+const pgError = (error: unknown): PgError => (typeof error === 'object' && error !== null ? (error as PgError) : {});
+
+/** Maps the database's refusals to domain errors; anything else stays an internal error. */
+const translate = (error: unknown, record?: EntityRecord): unknown => {
+  const { code, constraint } = pgError(error);
+  if (code === '23505' && record !== undefined && constraint === 'entities_name_unique') {
+    return new DomainError('DUPLICATE_ENTITY', `${displayKind(record.entity_type)} '${record.content.name}' already exists`);
+  }
+  if (code === '23505' && record !== undefined && constraint === 'entities_external_id_unique') {
+    return new DomainError('DUPLICATE_ENTITY', `external_id '${String(record.content.external_id)}' is already in use`);
+  }
+  if (code === '23505' && (constraint === 'amendments_pkey' || constraint === 'entities_pkey')) {
+    return new DomainError('CONCURRENT_MODIFICATION', 'Another write created this version first; retry');
+  }
+  if (code === '42501') {
+    return new DomainError('FORBIDDEN', 'The database refused this write for the current roles (row-level security)');
+  }
+  return error;
+};
+
+/** Transaction-local identity for row-level security (set_config's third argument = local). */
+const setActor = async (client: pg.PoolClient, actor: Actor): Promise<void> => {
+  await client.query("SELECT set_config('plant.actor', $1, true), set_config('plant.roles', $2, true)", [
+    actor.subject,
+    actor.roles.join(','),
+  ]);
+};
+
+class PgLedgerTx implements LedgerTx {
+  constructor(private readonly client: pg.PoolClient) {}
+
+  async lock(ids: readonly string[]): Promise<Map<string, EntityRecord>> {
+    const wanted = uuids(ids);
+    if (wanted.length === 0) return new Map();
+    // ORDER BY id: every writer takes row locks in the same order, which avoids most deadlocks.
+    const { rows } = await this.client.query<EntityRow>(
+      `SELECT ${ENTITY_COLUMNS} FROM entities WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [wanted],
+    );
+    return toMap(rows);
+  }
+
+  async share(ids: readonly string[]): Promise<Map<string, EntityRecord>> {
+    const wanted = uuids(ids);
+    if (wanted.length === 0) return new Map();
+    const { rows } = await this.client.query<EntityRow>(
+      `SELECT ${ENTITY_COLUMNS} FROM entities WHERE id = ANY($1::uuid[]) ORDER BY id FOR SHARE`,
+      [wanted],
+    );
+    return toMap(rows);
+  }
+
+  async dependents(id: string): Promise<string[]> {
+    if (!UUID.test(id)) return [];
+    const { rows } = await this.client.query<{ id: string }>(
+      `SELECT id FROM entities
+        WHERE status <> 'deleted' AND id <> $1::uuid
+          AND (skill_id = $1 OR job_role_id = $1 OR industry_id = $1
+               OR content @> jsonb_build_object('required_skills', jsonb_build_array($1::text))
+               OR content @> jsonb_build_object('agents', jsonb_build_array($1::text)))
+        ORDER BY id`,
+      [id],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  // The amendment goes first: the entity guard trigger accepts a row only when its own
+  // amendment (same id, version, hash and content) is already there.
+  private async insertAmendment(amendment: Amendment): Promise<void> {
+    const p = amendment.payload;
+    await this.client.query(
+      `INSERT INTO amendments (entity_id, version, entity_type, operation, actor, prev_hash, hash, signature, key_id, alg, payload)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [p.entity_id, p.version, p.entity_type, p.operation, p.actor, p.prev_hash, amendment.hash, amendment.signature, p.key_id, p.alg, p],
+    );
+  }
+
+  async insert(record: EntityRecord, amendment: Amendment): Promise<void> {
+    try {
+      await this.insertAmendment(amendment);
+      await this.client.query(
+        `INSERT INTO entities (id, entity_type, version, version_hash, hash_chain_head, amendment_count, created_at, updated_at,
+           deleted_at, l0_compliance_status, l1_compliance_status, drift_detector, tamper_proof, content)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+        [
+          record.id, record.entity_type, record.version, record.version_hash, record.hash_chain_head, record.amendment_count,
+          record.created_at, record.updated_at, record.deleted_at, record.l0_compliance_status, record.l1_compliance_status,
+          record.drift_detector, record.tamper_proof, record.content,
+        ],
+      );
+    } catch (error) {
+      throw translate(error, record);
+    }
+  }
+
+  async update(record: EntityRecord, amendment: Amendment): Promise<void> {
+    try {
+      await this.insertAmendment(amendment);
+      await this.client.query(
+        `UPDATE entities SET version = $2, version_hash = $3, hash_chain_head = $4, amendment_count = $5, updated_at = $6,
+           deleted_at = $7, l0_compliance_status = $8, l1_compliance_status = $9, content = $10
+         WHERE id = $1`,
+        [
+          record.id, record.version, record.version_hash, record.hash_chain_head, record.amendment_count, record.updated_at,
+          record.deleted_at, record.l0_compliance_status, record.l1_compliance_status, record.content,
+        ],
+      );
+    } catch (error) {
+      throw translate(error, record);
+    }
+  }
+}
+
+const toAmendment = (row: { payload: AmendmentPayload; hash: string; signature: string }): Amendment => ({
+  payload: row.payload,
+  hash: row.hash,
+  signature: row.signature,
+});
+
+export class PgLedgerStore implements LedgerStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async write<T>(actor: Actor, work: (tx: LedgerTx) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await client.query('BEGIN');
+          await setActor(client, actor);
+          const result = await work(new PgLedgerTx(client));
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK');
+          const code = pgError(error).code;
+          if (code !== undefined && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
+          if (code !== undefined && RETRYABLE.has(code)) {
+            throw new DomainError('CONCURRENT_MODIFICATION', 'The write kept conflicting with concurrent writes; retry');
+          }
+          throw translate(error);
+        }
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  async markAudited(actor: Actor, marks: ReadonlyMap<string, AuditMark>): Promise<void> {
+    const rows = [...marks].map(([id, m]) => ({ id, ...m }));
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await setActor(client, actor);
+      // One statement for the whole batch; only operational columns change, so no amendment.
+      await client.query(
+        `UPDATE entities e SET tamper_proof = m.tamper_proof, l0_compliance_status = m.l0_compliance_status,
+           l1_compliance_status = m.l1_compliance_status, last_audited_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS m(id uuid, tamper_proof boolean, l0_compliance_status jsonb, l1_compliance_status jsonb)
+         WHERE e.id = m.id`,
+        [JSON.stringify(rows)],
+      );
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw translate(error);
+    } finally {
+      client.release();
+    }
+  }
+
+  async getEntity(id: string): Promise<EntityRecord | undefined> {
+    if (!UUID.test(id)) return undefined;
+    const { rows } = await this.pool.query<EntityRow>(`SELECT ${ENTITY_COLUMNS} FROM entities WHERE id = $1`, [id]);
+    const row = rows[0];
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  async getEntities(ids: readonly string[]): Promise<Map<string, EntityRecord>> {
+    const wanted = uuids(ids);
+    if (wanted.length === 0) return new Map();
+    const { rows } = await this.pool.query<EntityRow>(`SELECT ${ENTITY_COLUMNS} FROM entities WHERE id = ANY($1::uuid[])`, [wanted]);
+    return toMap(rows);
+  }
+
+  async getAmendments(entityId: string): Promise<Amendment[]> {
+    if (!UUID.test(entityId)) return [];
+    const { rows } = await this.pool.query<{ payload: AmendmentPayload; hash: string; signature: string }>(
+      'SELECT payload, hash, signature FROM amendments WHERE entity_id = $1 ORDER BY version',
+      [entityId],
+    );
+    return rows.map(toAmendment);
+  }
+
+  async getAmendmentsFor(entityIds: readonly string[]): Promise<Map<string, Amendment[]>> {
+    const wanted = uuids(entityIds);
+    const out = new Map<string, Amendment[]>();
+    if (wanted.length === 0) return out;
+    const { rows } = await this.pool.query<{ entity_id: string; payload: AmendmentPayload; hash: string; signature: string }>(
+      'SELECT entity_id, payload, hash, signature FROM amendments WHERE entity_id = ANY($1::uuid[]) ORDER BY entity_id, version',
+      [wanted],
+    );
+    for (const row of rows) {
+      const list = out.get(row.entity_id) ?? [];
+      list.push(toAmendment(row));
+      out.set(row.entity_id, list);
+    }
+    return out;
+  }
+
+  async listEntities(filter: ListFilter): Promise<EntityRecord[]> {
+    const where = ['entity_type = $1', 'status = $2'];
+    const params: unknown[] = [filter.kind, filter.status ?? 'active'];
+    const add = (column: string, value: string | undefined): void => {
+      if (value === undefined) return;
+      params.push(value);
+      where.push(`${column} = $${params.length}`);
+    };
+    add('category', filter.category);
+    add('seniority_level', filter.seniority_level);
+    add('industry_id', filter.industry_id);
+    add('job_role_id', filter.job_role_id);
+    if (filter.after !== undefined && UUID.test(filter.after)) {
+      params.push(filter.after);
+      where.push(`id > $${params.length}::uuid`);
+    }
+    params.push(filter.limit);
+    const { rows } = await this.pool.query<EntityRow>(
+      `SELECT ${ENTITY_COLUMNS} FROM entities WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toRecord);
+  }
+
+  async listIds(kinds: readonly EntityKind[], statuses?: readonly Status[]): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      statuses === undefined
+        ? 'SELECT id FROM entities WHERE entity_type = ANY($1::text[]) ORDER BY id'
+        : 'SELECT id FROM entities WHERE entity_type = ANY($1::text[]) AND status = ANY($2::text[]) ORDER BY id',
+      statuses === undefined ? [kinds] : [kinds, statuses],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async countByKind(): Promise<Record<string, number>> {
+    const { rows } = await this.pool.query<{ entity_type: string; n: number }>(
+      "SELECT entity_type, count(*)::int AS n FROM entities WHERE status <> 'deleted' GROUP BY entity_type ORDER BY entity_type",
+    );
+    return Object.fromEntries(rows.map((r) => [r.entity_type, r.n]));
+  }
+}

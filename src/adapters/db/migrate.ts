@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+
+/** Committed, ordered SQL files; the same set for PGlite and PostgreSQL. */
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url));
+
+export interface MigrationFile {
+  version: number;
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+export const readMigrations = (dir: string = MIGRATIONS_DIR): MigrationFile[] =>
+  readdirSync(dir)
+    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+    .sort()
+    .map((file) => {
+      const sql = readFileSync(`${dir}/${file}`, 'utf8');
+      return {
+        version: Number(file.slice(0, 4)),
+        name: file.replace(/\.sql$/, ''),
+        sql,
+        checksum: createHash('sha256').update(sql).digest('hex'),
+      };
+    });
+
+export interface MigrationResult {
+  applied: string[];
+  current: number;
+}
+
+// Two servers starting at once must not both run a migration: a transaction-scoped advisory
+// lock serializes them, and the second sees the first's row and skips.
+const LOCK_KEY = 7_303_514_201;
+
+/**
+ * Applies every pending migration, each in its own transaction, as the owning (admin) role,
+ * then ensures the service's login role exists and is a member of plant_service. Refuses to
+ * run when an applied migration's file has changed since (checksum mismatch).
+ */
+export const migrate = async (
+  owner: pg.Pool,
+  options: { appRole: string; appPassword?: string | undefined; files?: MigrationFile[] },
+): Promise<MigrationResult> => {
+  const files = options.files ?? readMigrations();
+  await owner.query(`CREATE TABLE IF NOT EXISTS plant_migrations (
+    version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  const applied: string[] = [];
+  const client = await owner.connect();
+  try {
+    for (const file of files) {
+      await client.query('BEGIN');
+      try {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+        const { rows } = await client.query<{ checksum: string }>('SELECT checksum FROM plant_migrations WHERE version = $1', [
+          file.version,
+        ]);
+        const existing = rows[0];
+        if (existing !== undefined) {
+          if (existing.checksum !== file.checksum) {
+            throw new Error(`migration ${file.name} was changed after it was applied (checksum mismatch)`);
+          }
+          await client.query('COMMIT');
+          continue;
+        }
+        await client.query(file.sql);
+        await client.query('INSERT INTO plant_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
+          file.version,
+          file.name,
+          file.checksum,
+        ]);
+        await client.query('COMMIT');
+        applied.push(file.name);
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    }
+    await client.query('GRANT SELECT ON plant_migrations TO plant_service');
+    await ensureAppRole(client, options.appRole, options.appPassword);
+  } finally {
+    client.release();
+  }
+  return { applied, current: files.at(-1)?.version ?? 0 };
+};
+
+const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Creates (or updates the password of) the service's login role. Identifiers and the password
+ * are quoted by PostgreSQL's own format(%I, %L), never spliced by hand. */
+const ensureAppRole = async (client: pg.PoolClient, role: string, password: string | undefined): Promise<void> => {
+  if (!ROLE_NAME.test(role)) throw new Error(`invalid application role name: ${role}`);
+  const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+  const verb = exists.rowCount === 0 ? 'CREATE' : 'ALTER';
+  const built = await client.query<{ sql: string }>(
+    password === undefined
+      ? `SELECT format('${verb} ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS', $1::text) AS sql`
+      : `SELECT format('${verb} ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD %L', $1::text, $2::text) AS sql`,
+    password === undefined ? [role] : [role, password],
+  );
+  const sql = built.rows[0]?.sql;
+  if (sql === undefined) throw new Error('could not build role statement');
+  await client.query(sql);
+  const grant = await client.query<{ sql: string }>("SELECT format('GRANT plant_service TO %I', $1::text) AS sql", [role]);
+  const grantSql = grant.rows[0]?.sql;
+  if (grantSql !== undefined) await client.query(grantSql);
+};
+
+/** Readiness: every committed migration is applied (and no unknown one). */
+export const migrationStatus = async (
+  pool: pg.Pool,
+  files: MigrationFile[] = readMigrations(),
+): Promise<{ current: boolean; applied: number; expected: number }> => {
+  const { rows } = await pool.query<{ version: number; checksum: string }>('SELECT version, checksum FROM plant_migrations ORDER BY version');
+  const ok =
+    rows.length === files.length && files.every((f, i) => rows[i]?.version === f.version && rows[i].checksum === f.checksum);
+  return { current: ok, applied: rows.length, expected: files.length };
+};

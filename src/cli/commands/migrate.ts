@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../composition/config.ts';
+import { openDatabase } from '../../composition/context.ts';
+
+export const registerMigrate = (program: Command): void => {
+  program
+    .command('migrate')
+    .description('Apply pending database migrations (DATABASE_URL for a server, else the embedded database in PLANT_DATA_DIR)')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const config = loadConfig();
+      const { db, migration } = await openDatabase(config, { migrate: true });
+      await db.close();
+      const result = { engine: db.engine, applied: migration?.applied ?? [], current_version: migration?.current ?? 0 };
+      if (options.json === true) process.stdout.write(`${JSON.stringify(result)}\n`);
+      else {
+        process.stdout.write(
+          result.applied.length === 0
+            ? `Database is up to date (version ${result.current_version}, ${result.engine}).\n`
+            : `Applied ${result.applied.join(', ')} (now at version ${result.current_version}, ${result.engine}).\n`,
+        );
+      }
+    });
+};

@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../composition/config.ts';
+import { createContext } from '../../composition/context.ts';
+import { buildApp } from '../../http/app.ts';
+
+export const registerServe = (program: Command): void => {
+  program
+    .command('serve')
+    .description('Start the HTTP service (embedded database unless DATABASE_URL is set)')
+    .action(async () => {
+      const config = loadConfig();
+      const ctx = await createContext(config, { migrate: config.MIGRATE_ON_START });
+      const app = buildApp({ pool: ctx.db.pool, engine: ctx.db.engine, logLevel: config.LOG_LEVEL });
+      const address = await app.listen({ host: config.HOST, port: config.PORT });
+      process.stdout.write(
+        `Plant is listening on ${address} (${ctx.db.engine}${ctx.db.engine === 'pglite' ? `, data in ${config.PLANT_DATA_DIR}` : ''})\n` +
+          `  signing key ${ctx.signingKey.keyId} (${ctx.signingKey.algorithm})${ctx.keyCreated ? ', newly generated' : ''}\n` +
+          `  health: ${address}/health   readiness: ${address}/health/ready\n`,
+      );
+      let closing = false;
+      const shutdown = (signal: string): void => {
+        if (closing) return;
+        closing = true;
+        app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+        // close() stops accepting connections and waits for in-flight requests before resolving.
+        void app
+          .close()
+          .then(() => ctx.close())
+          .then(() => process.exit(0))
+          .catch((error: unknown) => {
+            app.log.error({ err: error }, 'shutdown failed');
+            process.exit(1);
+          });
+      };
+      process.once('SIGINT', () => { shutdown('SIGINT'); });
+      process.once('SIGTERM', () => { shutdown('SIGTERM'); });
+    });
+};

@@ -1,0 +1,35 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../composition/config.ts';
+import { registerMigrate } from './commands/migrate.ts';
+import { registerServe } from './commands/serve.ts';
+
+/** Exit codes scripts can rely on. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, config: 3 } as const;
+
+export const buildProgram = (): Command => {
+  const program = new Command('plant')
+    .description('Plant: the governed registry of AI-agent definitions')
+    .exitOverride()
+    .showHelpAfterError();
+  registerServe(program);
+  registerMigrate(program);
+  return program;
+};
+
+export const main = async (argv: readonly string[]): Promise<number> => {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`plant: ${error.message}\n`);
+      return EXIT.config;
+    }
+    process.stderr.write(`plant: ${(error as Error).message}\n`);
+    return EXIT.failure;
+  }
+};

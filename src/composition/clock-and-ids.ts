@@ -1,0 +1,6 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Clock, IdGenerator } from '../core/ports.ts';
+
+export const systemClock: Clock = { now: () => new Date().toISOString() };
+
+export const uuidV7Ids: IdGenerator = { next: () => uuidv7() };

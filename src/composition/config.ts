@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { SIGNATURE_ALGORITHMS } from '../core/amendment.ts';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PLANT_DATA_DIR: z.string().min(1).default('./.plant'),
+  DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  APP_DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  DB_APP_ROLE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case SQL identifier').default('plant_app'),
+  DB_APP_PASSWORD: optionalText,
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  MIGRATE_ON_START: bool.default(true),
+  SIGNING_ALGORITHM: z.enum(SIGNATURE_ALGORITHMS).default('RSA-PSS-SHA256'),
+  SIGNING_KEY: optionalText,
+  SIGNING_KEY_FILE: optionalText,
+  JWT_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+});
+
+export type Config = Readonly<z.infer<typeof schema>>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment once. Every problem is reported together, values are never echoed
+ * (some are secrets), and the result is frozen. Production refuses to start without real
+ * secrets rather than falling back to development conveniences.
+ */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
+  const parsed = schema.safeParse(env);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  if (parsed.success) {
+    const c = parsed.data;
+    if (c.SIGNING_KEY !== undefined && c.SIGNING_KEY_FILE !== undefined) {
+      problems.push('SIGNING_KEY and SIGNING_KEY_FILE: set only one');
+    }
+    if (c.NODE_ENV === 'production') {
+      if (c.SIGNING_KEY === undefined && c.SIGNING_KEY_FILE === undefined) {
+        problems.push('SIGNING_KEY or SIGNING_KEY_FILE: required in production (no key is generated there)');
+      }
+      if (c.JWT_SECRET === undefined) problems.push('JWT_SECRET: required in production');
+      if (c.DATABASE_URL === undefined && c.APP_DATABASE_URL === undefined) {
+        problems.push('DATABASE_URL: required in production (the embedded database is for development)');
+      }
+      if (c.APP_DATABASE_URL === undefined && c.DB_APP_PASSWORD === undefined) {
+        problems.push('APP_DATABASE_URL or DB_APP_PASSWORD: required in production for the service role');
+      }
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return Object.freeze(parsed.data);
+};

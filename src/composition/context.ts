@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type pg from 'pg';
+import { signingKeyFromPem, loadOrCreateDevKey, type SigningKey } from '../adapters/crypto/keys.ts';
+import { KeyringVerifier, NodeSigner } from '../adapters/crypto/node-signer.ts';
+import { openPglite, openServerPool, pgliteAsService, serviceUrl, type Database } from '../adapters/db/database.ts';
+import { listKeys, publishKey } from '../adapters/db/key-registry.ts';
+import { PgLedgerStore } from '../adapters/db/ledger-store.ts';
+import { migrate, type MigrationResult } from '../adapters/db/migrate.ts';
+import type { AuditDeps } from '../core/use-cases/audit.ts';
+import type { WriteDeps } from '../core/use-cases/deps.ts';
+import { systemClock, uuidV7Ids } from './clock-and-ids.ts';
+import type { Config } from './config.ts';
+
+export interface AppContext {
+  config: Config;
+  db: Database;
+  store: PgLedgerStore;
+  signingKey: SigningKey;
+  verifier: KeyringVerifier;
+  write: WriteDeps;
+  audit: AuditDeps;
+  jwtSecret: string;
+  migration: MigrationResult | null;
+  keyCreated: boolean;
+  close(): Promise<void>;
+}
+
+export const keysDir = (config: Config): string => path.join(path.resolve(config.PLANT_DATA_DIR), 'keys');
+
+const loadSigningKey = async (config: Config): Promise<{ key: SigningKey; created: boolean }> => {
+  if (config.SIGNING_KEY !== undefined) return { key: await signingKeyFromPem(config.SIGNING_KEY, config.SIGNING_ALGORITHM), created: false };
+  if (config.SIGNING_KEY_FILE !== undefined) {
+    return { key: await signingKeyFromPem(readFileSync(config.SIGNING_KEY_FILE, 'utf8'), config.SIGNING_ALGORITHM), created: false };
+  }
+  return loadOrCreateDevKey(keysDir(config), config.SIGNING_ALGORITHM);
+};
+
+/** Development only: a random secret kept beside the data so `plant token` and the server agree. */
+export const resolveJwtSecret = (config: Config): string => {
+  if (config.JWT_SECRET !== undefined) return config.JWT_SECRET;
+  const file = path.join(path.resolve(config.PLANT_DATA_DIR), 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+};
+
+export interface OpenOptions {
+  /** Apply pending migrations (as the owner) before serving. */
+  migrate: boolean;
+}
+
+/**
+ * Opens the database for the service. With DATABASE_URL: migrations run over an owner pool that
+ * is closed right after, and the service pool connects as the application role. Without it:
+ * PGlite in the data directory, migrated as its superuser, then switched to the application role.
+ */
+export const openDatabase = async (config: Config, options: OpenOptions): Promise<{ db: Database; migration: MigrationResult | null }> => {
+  const migrateOptions = { appRole: config.DB_APP_ROLE, appPassword: config.DB_APP_PASSWORD };
+  if (config.DATABASE_URL === undefined && config.APP_DATABASE_URL === undefined) {
+    const handle = await openPglite(path.join(path.resolve(config.PLANT_DATA_DIR), 'pgdata'));
+    const migration = options.migrate ? await migrate(handle.ownerPool, migrateOptions) : null;
+    return { db: await pgliteAsService(handle, config.DB_APP_ROLE), migration };
+  }
+  let migration: MigrationResult | null = null;
+  if (options.migrate && config.DATABASE_URL !== undefined) {
+    const owner = openServerPool(config.DATABASE_URL, 2, 'plant-migrate');
+    try {
+      migration = await migrate(owner, migrateOptions);
+    } finally {
+      await owner.end();
+    }
+  }
+  const url = config.APP_DATABASE_URL ?? serviceUrl(config.DATABASE_URL ?? '', config.DB_APP_ROLE, config.DB_APP_PASSWORD);
+  const pool: pg.Pool = openServerPool(url, config.DB_POOL_MAX, 'plant');
+  return { db: { engine: 'postgres', pool, close: () => pool.end() }, migration };
+};
+
+/** Builds every adapter the HTTP server, the CLI and the jobs share. The one place that wires. */
+export const createContext = async (config: Config, options: OpenOptions): Promise<AppContext> => {
+  const { key: signingKey, created: keyCreated } = await loadSigningKey(config);
+  const { db, migration } = await openDatabase(config, options);
+  try {
+    await publishKey(db.pool, signingKey);
+    const verifier = new KeyringVerifier(await listKeys(db.pool));
+    const store = new PgLedgerStore(db.pool);
+    const signer = new NodeSigner(signingKey);
+    const publishedKeys = new Set(verifier.keyIds());
+    return {
+      config,
+      db,
+      store,
+      signingKey,
+      verifier,
+      write: { store, ids: uuidV7Ids, clock: systemClock, signer, publishedKeys },
+      audit: { store, verifier, clock: systemClock },
+      jwtSecret: resolveJwtSecret(config),
+      migration,
+      keyCreated,
+      close: () => db.close(),
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+};

@@ -1,0 +1,59 @@
+/**
+ * The one catalog of domain error codes. The core raises only these; the HTTP adapter maps each
+ * code to a status in exactly one place, and `docs/errors.md` documents every code (a test keeps
+ * the three in step).
+ */
+export const ERROR_CODES = {
+  VALIDATION_ERROR: 'The request is malformed: a field has the wrong type, is missing, or is not allowed.',
+  CONSTITUTIONAL_VIOLATION: 'The entity, as it would be after the write, breaks one or more L0/L1 rules.',
+  REFERENCE_NOT_FOUND: 'A field refers to an entity that does not exist.',
+  ENTITY_NOT_FOUND: 'The entity named in the path does not exist.',
+  DUPLICATE_ENTITY: 'Another non-deleted entity of the same kind already has this name or external id.',
+  INVALID_STATE: 'The operation is not allowed in the entity\'s current status or kind.',
+  CONCURRENT_MODIFICATION: 'The write conflicted with another write and could not be serialized; retry it.',
+  UNAUTHENTICATED: 'No valid bearer token was presented.',
+  FORBIDDEN: 'The token is valid but its roles do not allow this operation.',
+  RATE_LIMITED: 'Too many requests from this client; retry after the indicated time.',
+  PAYLOAD_TOO_LARGE: 'The request body exceeds the configured limit.',
+  NOT_FOUND: 'No route matches the request.',
+  METHOD_NOT_ALLOWED: 'The route exists but not for this method.',
+  UNSUPPORTED_MEDIA_TYPE: 'The request body is not JSON.',
+  SERVICE_UNAVAILABLE: 'A dependency (the database) is unavailable or not migrated.',
+  INTERNAL_ERROR: 'An unexpected error. Details are in the server log under the request id.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface Violation {
+  /** Rule code such as `L0-04` or `L1-AGENT-05`. */
+  readonly code: string;
+  /** The full violation string, prefixed with the code as the seed system wrote it. */
+  readonly message: string;
+}
+
+export interface FieldError {
+  /** A JSON-pointer-like path to the field at fault, e.g. `required_skills/1`. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly violations: readonly Violation[] | undefined;
+  readonly errors: readonly FieldError[] | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    extra: { violations?: readonly Violation[]; errors?: readonly FieldError[] } = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.violations = extra.violations;
+    this.errors = extra.errors;
+  }
+}
+
+export const notFound = (what: string, id: string): DomainError =>
+  new DomainError('ENTITY_NOT_FOUND', `${what} ${id} not found`);

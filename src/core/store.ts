@@ -1,0 +1,62 @@
+import type { Amendment } from './amendment.ts';
+import type { EntityKind, EntityRecord, Status } from './entity.ts';
+
+/** Who is writing. Both reach the database as per-transaction settings read by row-level security. */
+export interface Actor {
+  readonly subject: string;
+  readonly roles: readonly string[];
+}
+
+export interface ListFilter {
+  kind: EntityKind;
+  status?: Status | undefined;
+  category?: string | undefined;
+  seniority_level?: string | undefined;
+  industry_id?: string | undefined;
+  job_role_id?: string | undefined;
+  /** Keyset cursor: return entities whose id sorts after this one (ids are UUIDv7, so time order). */
+  after?: string | undefined;
+  limit: number;
+}
+
+export interface LedgerReader {
+  getEntity(id: string): Promise<EntityRecord | undefined>;
+  getEntities(ids: readonly string[]): Promise<Map<string, EntityRecord>>;
+  /** Amendments of many entities, each list in version order. */
+  getAmendmentsFor(entityIds: readonly string[]): Promise<Map<string, Amendment[]>>;
+  /** Amendments of one entity in version order, exactly as stored. */
+  getAmendments(entityId: string): Promise<Amendment[]>;
+  listEntities(filter: ListFilter): Promise<EntityRecord[]>;
+  /** Ids of entities of the given kinds (all statuses when `statuses` is omitted), in id order. */
+  listIds(kinds: readonly EntityKind[], statuses?: readonly Status[]): Promise<string[]>;
+  countByKind(): Promise<Record<string, number>>;
+}
+
+/** One database transaction. Every method runs inside it; nothing is visible until commit. */
+export interface LedgerTx {
+  /** Row-locks (FOR UPDATE) the given entities in id order; absent ids are missing from the map. */
+  lock(ids: readonly string[]): Promise<Map<string, EntityRecord>>;
+  /** Share-locks referenced entities so they cannot change (e.g. be decertified) before commit. */
+  share(ids: readonly string[]): Promise<Map<string, EntityRecord>>;
+  /** Ids of non-deleted entities whose content refers to `id` (direct dependents). */
+  dependents(id: string): Promise<string[]>;
+  insert(record: EntityRecord, amendment: Amendment): Promise<void>;
+  update(record: EntityRecord, amendment: Amendment): Promise<void>;
+}
+
+export interface AuditMark {
+  tamper_proof: boolean;
+  l0_compliance_status: Record<string, boolean>;
+  l1_compliance_status: Record<string, boolean>;
+}
+
+export interface LedgerStore extends LedgerReader {
+  /** Records an audit's verdict on the row's operational columns (never its governed content). */
+  markAudited(actor: Actor, marks: ReadonlyMap<string, AuditMark>): Promise<void>;
+  /**
+   * Runs `work` in one transaction carrying the actor's identity and roles. Serialization
+   * failures and deadlocks are retried a bounded number of times (work must be re-runnable);
+   * any other error rolls everything back.
+   */
+  write<T>(actor: Actor, work: (tx: LedgerTx) => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,165 @@
+import { canonicalJson } from '../canonical.ts';
+import { verifyChain, type ChainReport } from '../chain.ts';
+import type { EntityKind, EntityRecord } from '../entity.ts';
+import type { Violation } from '../errors.ts';
+import type { SignatureVerifier } from '../ports.ts';
+import { referencedIds, validateEntity, type L0Facts } from '../rules/index.ts';
+import type { Actor, AuditMark, LedgerStore } from '../store.ts';
+
+export interface AuditDeps {
+  store: LedgerStore;
+  verifier: SignatureVerifier;
+  clock: { now(): string };
+}
+
+export interface EntityAudit {
+  entity_id: string;
+  entity_type: EntityKind;
+  name: string;
+  version: number;
+  compliant: boolean;
+  l0_pass: boolean;
+  l1_pass: boolean;
+  violations: Violation[];
+  chain: ChainReport;
+  amendment_alignment: string;
+}
+
+export interface AuditReport {
+  audited_at: string;
+  total_entities: number;
+  compliant: number;
+  /** The seed's two shapes: rule failures, and integrity failures with chain details. */
+  violations: (
+    | { entity_id: string; entity_type: EntityKind; violations: string[] }
+    | { entity_id: string; entity_type: EntityKind; violation: 'Hash chain broken'; details: ChainReport }
+  )[];
+  /** Entities flagged requires_review (e.g. after a decertification): compliant history, pending review. */
+  warnings: { entity_id: string; entity_type: EntityKind; warning: string }[];
+  statistics: { l0_pass: number; l1_pass: number; hash_chain_intact: number; requires_review: number };
+  entities: EntityAudit[];
+}
+
+export interface AuditScope {
+  entityId?: string | undefined;
+  kind?: EntityKind | undefined;
+  /** Record each verdict on the entity (tamper_proof, compliance maps). */
+  record?: boolean | undefined;
+  onProgress?: ((done: number, total: number) => void) | undefined;
+}
+
+const BATCH = 500;
+
+const l0FromChain = (record: EntityRecord, chain: ChainReport, lastContent: unknown): L0Facts => {
+  const problems = (checks: readonly string[]): true | string => {
+    const hit = chain.problems.find((p) => checks.includes(p.check));
+    return hit === undefined ? true : `${hit.check} at index ${hit.index}: ${hit.detail}`;
+  };
+  const history = chain.amendment_count === 0 ? 'no amendments recorded' : problems(['version', 'count']);
+  let exportable = problems(['signature', 'identity']);
+  if (exportable === true && chain.amendment_count > 0 && canonicalJson(lastContent) !== canonicalJson(record.content)) {
+    exportable = 'current state differs from the last signed amendment';
+  }
+  return {
+    governanceAgentId: record.content.governance_agent_id,
+    history,
+    appendOnly: problems(['hash']),
+    chain: chain.amendment_count === 0 ? 'no amendments recorded' : problems(['link', 'head']),
+    exportable,
+  };
+};
+
+/**
+ * Re-verifies everything from the stored bytes: every hash, link and signature of every chain,
+ * then every L0/L1 rule against the current state of the graph. Nothing is taken from flags the
+ * rows carry about themselves.
+ */
+export const runAudit = async (deps: AuditDeps, actor: Actor, scope: AuditScope = {}): Promise<AuditReport> => {
+  const ids =
+    scope.entityId !== undefined
+      ? [scope.entityId]
+      : await deps.store.listIds(scope.kind === undefined ? ['Industry', 'Skill', 'JobRole', 'Agent', 'Team'] : [scope.kind], [
+          'draft',
+          'active',
+          'deprecated',
+          'archived',
+        ]);
+  const entities: EntityAudit[] = [];
+  const cache = new Map<string, EntityRecord>();
+  const marks = new Map<string, AuditMark>();
+
+  for (let start = 0; start < ids.length; start += BATCH) {
+    const batch = ids.slice(start, start + BATCH);
+    const records = await deps.store.getEntities(batch);
+    for (const [id, r] of records) cache.set(id, r);
+    const refIds = [...new Set([...records.values()].flatMap((r) => referencedIds(r.entity_type, r.content)))].filter(
+      (id) => !cache.has(id),
+    );
+    if (refIds.length > 0) for (const [id, r] of await deps.store.getEntities(refIds)) cache.set(id, r);
+    const chains = await deps.store.getAmendmentsFor(batch);
+
+    for (const id of batch) {
+      const record = records.get(id);
+      if (record === undefined) continue;
+      const amendments = chains.get(id) ?? [];
+      const chain = await verifyChain(amendments, deps.verifier, {
+        entityId: id,
+        head: record.hash_chain_head,
+        count: record.amendment_count,
+      });
+      const result = validateEntity({
+        kind: record.entity_type,
+        content: record.content,
+        previous: amendments[0]?.payload.content ?? null,
+        refs: (ref) => cache.get(ref),
+        graph: true,
+        l0: l0FromChain(record, chain, amendments.at(-1)?.payload.content),
+      });
+      const l0Pass = Object.values(result.l0).every(Boolean);
+      const l1Pass = Object.values(result.l1).every(Boolean);
+      entities.push({
+        entity_id: id,
+        entity_type: record.entity_type,
+        name: record.content.name,
+        version: record.version,
+        compliant: result.compliant && chain.intact,
+        l0_pass: l0Pass,
+        l1_pass: l1Pass,
+        violations: result.violations,
+        chain,
+        amendment_alignment: record.content.amendment_alignment,
+      });
+      marks.set(id, { tamper_proof: chain.intact, l0_compliance_status: result.l0, l1_compliance_status: result.l1 });
+    }
+    scope.onProgress?.(Math.min(start + BATCH, ids.length), ids.length);
+  }
+
+  if (scope.record === true && marks.size > 0) await deps.store.markAudited(actor, marks);
+
+  const report: AuditReport = {
+    audited_at: deps.clock.now(),
+    total_entities: entities.length,
+    compliant: entities.filter((e) => e.compliant).length,
+    violations: [],
+    warnings: [],
+    statistics: {
+      l0_pass: entities.filter((e) => e.l0_pass).length,
+      l1_pass: entities.filter((e) => e.l1_pass).length,
+      hash_chain_intact: entities.filter((e) => e.chain.intact).length,
+      requires_review: entities.filter((e) => e.amendment_alignment === 'requires_review').length,
+    },
+    entities,
+  };
+  for (const e of entities) {
+    if (e.violations.length > 0) {
+      report.violations.push({ entity_id: e.entity_id, entity_type: e.entity_type, violations: e.violations.map((v) => v.message) });
+    }
+    if (!e.chain.intact) {
+      report.violations.push({ entity_id: e.entity_id, entity_type: e.entity_type, violation: 'Hash chain broken', details: e.chain });
+    }
+    if (e.amendment_alignment === 'requires_review') {
+      report.warnings.push({ entity_id: e.entity_id, entity_type: e.entity_type, warning: 'requires_review: a dependency changed; governance review pending' });
+    }
+  }
+  return report;
+};

@@ -1,0 +1,80 @@
+import type { EntityRecord, SkillContent } from '../entity.ts';
+import { DomainError } from '../errors.ts';
+import type { Actor } from '../store.ts';
+import { appendAmendment, displayKind } from '../writer.ts';
+import type { WriteDeps } from './deps.ts';
+import { assertWritable, lockExisting } from './load.ts';
+import { flagDependents } from './review.ts';
+
+export interface CertificationInput {
+  reason?: string | null | undefined;
+}
+
+type Certifiable = 'Skill' | 'JobRole';
+
+/**
+ * Certification is a signed amendment carrying the certifier (from the token), the reason and
+ * the time. Row-level security refuses a certify/decertify amendment from a session without the
+ * governance role, so this holds even for raw SQL.
+ */
+export const certify = async (
+  deps: WriteDeps,
+  actor: Actor,
+  kind: Certifiable,
+  id: string,
+  input: CertificationInput,
+): Promise<EntityRecord> =>
+  deps.store.write(actor, async (tx) => {
+    const current = await lockExisting(tx, id, kind);
+    assertWritable(current, 'certify');
+    const content = current.content as SkillContent;
+    if (content.certification.certified) {
+      throw new DomainError('INVALID_STATE', `${displayKind(kind)} ${id} is already certified`);
+    }
+    const now = deps.clock.now();
+    const next = {
+      ...content,
+      certification: {
+        ...content.certification,
+        certified: true,
+        certified_by: actor.subject,
+        certified_at: now,
+        certification_reason: input.reason ?? null,
+      },
+    };
+    return appendAmendment(deps, { tx, actor, id, kind, current, content: next, operation: 'certify', reason: input.reason ?? null });
+  });
+
+/** Revokes certification and flags every transitive dependent for review; history is never rewritten. */
+export const decertify = async (
+  deps: WriteDeps,
+  actor: Actor,
+  kind: Certifiable,
+  id: string,
+  input: CertificationInput,
+): Promise<{ entity: EntityRecord; flagged: string[] }> =>
+  deps.store.write(actor, async (tx) => {
+    const current = await lockExisting(tx, id, kind);
+    const content = current.content as SkillContent;
+    if (!content.certification.certified) {
+      throw new DomainError('INVALID_STATE', `${displayKind(kind)} ${id} is not certified`);
+    }
+    const now = deps.clock.now();
+    const next = {
+      ...content,
+      certification: {
+        ...content.certification,
+        certified: false,
+        revoked_by: actor.subject,
+        revoked_at: now,
+        revocation_reason: input.reason ?? null,
+      },
+    };
+    const entity = await appendAmendment(deps, { tx, actor, id, kind, current, content: next, operation: 'decertify', reason: input.reason ?? null });
+    const flagged = await flagDependents(deps, tx, actor, entity, {
+      transitive: true,
+      onlyFailing: false,
+      reason: `${displayKind(kind)} ${id} was decertified`,
+    });
+    return { entity, flagged };
+  });

@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { migrationStatus } from '../../../adapters/db/migrate.ts';
+
+export interface ReadyDeps {
+  pool: pg.Pool;
+  engine: string;
+}
+
+/** Readiness: 200 only when the database answers and every committed migration is applied. */
+export const registerGetReady = (app: FastifyInstance, deps: ReadyDeps): void => {
+  app.get('/health/ready', async (_request, reply) => {
+    try {
+      const status = await migrationStatus(deps.pool);
+      const body = {
+        status: status.current ? 'ready' : 'not_ready',
+        database: 'reachable',
+        engine: deps.engine,
+        migrations: { applied: status.applied, expected: status.expected, current: status.current },
+      };
+      return await reply.code(status.current ? 200 : 503).send(body);
+    } catch (error) {
+      app.log.warn({ err: error }, 'readiness check failed');
+      return reply.code(503).send({ status: 'not_ready', database: 'unreachable', engine: deps.engine });
+    }
+  });
+};
