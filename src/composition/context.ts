@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type pg from 'pg';
 import { signingKeyFromPem, loadOrCreateDevKey, type SigningKey } from '../adapters/crypto/keys.ts';
 import { KeyringVerifier, NodeSigner } from '../adapters/crypto/node-signer.ts';
-import { openPglite, openServerPool, pgliteAsService, serviceUrl, type Database } from '../adapters/db/database.ts';
+import { createPgPool, createPglitePool, serviceUrl, switchToRole } from '../adapters/db/database.ts';
+import type { SqlPool } from '../adapters/db/sql.ts';
 import { listKeys, publishKey } from '../adapters/db/key-registry.ts';
 import { PgLedgerStore } from '../adapters/db/ledger-store.ts';
 import { migrate, type MigrationResult } from '../adapters/db/migrate.ts';
@@ -15,7 +15,7 @@ import type { Config } from './config.ts';
 
 export interface AppContext {
   config: Config;
-  db: Database;
+  db: SqlPool;
   store: PgLedgerStore;
   signingKey: SigningKey;
   verifier: KeyringVerifier;
@@ -58,25 +58,30 @@ export interface OpenOptions {
  * is closed right after, and the service pool connects as the application role. Without it:
  * PGlite in the data directory, migrated as its superuser, then switched to the application role.
  */
-export const openDatabase = async (config: Config, options: OpenOptions): Promise<{ db: Database; migration: MigrationResult | null }> => {
+export const openDatabase = async (config: Config, options: OpenOptions): Promise<{ db: SqlPool; migration: MigrationResult | null }> => {
   const migrateOptions = { appRole: config.DB_APP_ROLE, appPassword: config.DB_APP_PASSWORD };
   if (config.DATABASE_URL === undefined && config.APP_DATABASE_URL === undefined) {
-    const handle = await openPglite(path.join(path.resolve(config.PLANT_DATA_DIR), 'pgdata'));
-    const migration = options.migrate ? await migrate(handle.ownerPool, migrateOptions) : null;
-    return { db: await pgliteAsService(handle, config.DB_APP_ROLE), migration };
+    const db = await createPglitePool(path.join(path.resolve(config.PLANT_DATA_DIR), 'pgdata'));
+    try {
+      const migration = options.migrate ? await migrate(db, migrateOptions) : null;
+      await switchToRole(db, config.DB_APP_ROLE);
+      return { db, migration };
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
   }
   let migration: MigrationResult | null = null;
   if (options.migrate && config.DATABASE_URL !== undefined) {
-    const owner = openServerPool(config.DATABASE_URL, 2, 'plant-migrate');
+    const owner = createPgPool(config.DATABASE_URL, 2, 'plant-migrate');
     try {
       migration = await migrate(owner, migrateOptions);
     } finally {
-      await owner.end();
+      await owner.close();
     }
   }
   const url = config.APP_DATABASE_URL ?? serviceUrl(config.DATABASE_URL ?? '', config.DB_APP_ROLE, config.DB_APP_PASSWORD);
-  const pool: pg.Pool = openServerPool(url, config.DB_POOL_MAX, 'plant');
-  return { db: { engine: 'postgres', pool, close: () => pool.end() }, migration };
+  return { db: createPgPool(url, config.DB_POOL_MAX, 'plant'), migration };
 };
 
 /** Builds every adapter the HTTP server, the CLI and the jobs share. The one place that wires. */
@@ -84,9 +89,9 @@ export const createContext = async (config: Config, options: OpenOptions): Promi
   const { key: signingKey, created: keyCreated } = await loadSigningKey(config);
   const { db, migration } = await openDatabase(config, options);
   try {
-    await publishKey(db.pool, signingKey);
-    const verifier = new KeyringVerifier(await listKeys(db.pool));
-    const store = new PgLedgerStore(db.pool);
+    await publishKey(db, signingKey);
+    const verifier = new KeyringVerifier(await listKeys(db));
+    const store = new PgLedgerStore(db);
     const signer = new NodeSigner(signingKey);
     const publishedKeys = new Set(verifier.keyIds());
     return {

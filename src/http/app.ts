@@ -1,10 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import type pg from 'pg';
+import type { Sql } from '../adapters/db/sql.ts';
 import { registerGetHealth } from './routes/health/get-health.ts';
 import { registerGetReady } from './routes/health/get-ready.ts';
 
 export interface HttpDeps {
-  pool: pg.Pool;
+  pool: Sql;
   engine: string;
   logLevel: string;
 }

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import { json, type Sql } from './sql.ts';
 import type { SignatureAlgorithm } from '../../core/amendment.ts';
 import type { PublicKeyRecord } from '../crypto/keys.ts';
 
@@ -8,18 +8,18 @@ export interface PublishedKey extends PublicKeyRecord {
 }
 
 /** Publishes a public key (idempotent). Keys are never deleted; rotation only sets retired_at. */
-export const publishKey = async (pool: pg.Pool, key: PublicKeyRecord): Promise<void> => {
+export const publishKey = async (pool: Sql, key: PublicKeyRecord): Promise<void> => {
   await pool.query(
     'INSERT INTO signing_keys (key_id, alg, public_jwk) VALUES ($1, $2, $3) ON CONFLICT (key_id) DO NOTHING',
-    [key.keyId, key.algorithm, key.jwk],
+    [key.keyId, key.algorithm, json(key.jwk)],
   );
 };
 
-export const retireKey = async (pool: pg.Pool, keyId: string): Promise<void> => {
+export const retireKey = async (pool: Sql, keyId: string): Promise<void> => {
   await pool.query('UPDATE signing_keys SET retired_at = now() WHERE key_id = $1 AND retired_at IS NULL', [keyId]);
 };
 
-export const listKeys = async (pool: pg.Pool): Promise<PublishedKey[]> => {
+export const listKeys = async (pool: Sql): Promise<PublishedKey[]> => {
   const { rows } = await pool.query<{
     key_id: string;
     alg: SignatureAlgorithm;

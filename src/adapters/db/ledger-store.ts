@@ -1,9 +1,9 @@
-import type pg from 'pg';
 import type { Amendment, AmendmentPayload } from '../../core/amendment.ts';
 import type { EntityKind, EntityRecord, Status } from '../../core/entity.ts';
 import { DomainError } from '../../core/errors.ts';
 import type { Actor, AuditMark, LedgerStore, LedgerTx, ListFilter } from '../../core/store.ts';
 import { displayKind } from '../../core/writer.ts';
+import { json, sqlError, type Sql, type SqlPool } from './sql.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Ids that are not UUIDs cannot exist; filtering them keeps a bad id from becoming a SQL error. */
@@ -36,16 +36,10 @@ const toMap = (rows: EntityRow[]): Map<string, EntityRecord> => new Map(rows.map
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 6;
 
-interface PgError {
-  code?: string;
-  constraint?: string;
-}
-
-const pgError = (error: unknown): PgError => (typeof error === 'object' && error !== null ? (error as PgError) : {});
 
 /** Maps the database's refusals to domain errors; anything else stays an internal error. */
 const translate = (error: unknown, record?: EntityRecord): unknown => {
-  const { code, constraint } = pgError(error);
+  const { code, constraint } = sqlError(error);
   if (code === '23505' && record !== undefined && constraint === 'entities_name_unique') {
     return new DomainError('DUPLICATE_ENTITY', `${displayKind(record.entity_type)} '${record.content.name}' already exists`);
   }
@@ -62,7 +56,7 @@ const translate = (error: unknown, record?: EntityRecord): unknown => {
 };
 
 /** Transaction-local identity for row-level security (set_config's third argument = local). */
-const setActor = async (client: pg.PoolClient, actor: Actor): Promise<void> => {
+const setActor = async (client: Sql, actor: Actor): Promise<void> => {
   await client.query("SELECT set_config('plant.actor', $1, true), set_config('plant.roles', $2, true)", [
     actor.subject,
     actor.roles.join(','),
@@ -70,7 +64,7 @@ const setActor = async (client: pg.PoolClient, actor: Actor): Promise<void> => {
 };
 
 class PgLedgerTx implements LedgerTx {
-  constructor(private readonly client: pg.PoolClient) {}
+  constructor(private readonly client: Sql) {}
 
   async lock(ids: readonly string[]): Promise<Map<string, EntityRecord>> {
     const wanted = uuids(ids);
@@ -98,11 +92,11 @@ class PgLedgerTx implements LedgerTx {
     const { rows } = await this.client.query<{ id: string }>(
       `SELECT id FROM entities
         WHERE status <> 'deleted' AND id <> $1::uuid
-          AND (skill_id = $1 OR job_role_id = $1 OR industry_id = $1
-               OR content @> jsonb_build_object('required_skills', jsonb_build_array($1::text))
-               OR content @> jsonb_build_object('agents', jsonb_build_array($1::text)))
+          AND (skill_id = $2 OR job_role_id = $2 OR industry_id = $2
+               OR content @> jsonb_build_object('required_skills', jsonb_build_array($2::text))
+               OR content @> jsonb_build_object('agents', jsonb_build_array($2::text)))
         ORDER BY id`,
-      [id],
+      [id, id],
     );
     return rows.map((r) => r.id);
   }
@@ -114,7 +108,7 @@ class PgLedgerTx implements LedgerTx {
     await this.client.query(
       `INSERT INTO amendments (entity_id, version, entity_type, operation, actor, prev_hash, hash, signature, key_id, alg, payload)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [p.entity_id, p.version, p.entity_type, p.operation, p.actor, p.prev_hash, amendment.hash, amendment.signature, p.key_id, p.alg, p],
+      [p.entity_id, p.version, p.entity_type, p.operation, p.actor, p.prev_hash, amendment.hash, amendment.signature, p.key_id, p.alg, json(p)],
     );
   }
 
@@ -127,8 +121,8 @@ class PgLedgerTx implements LedgerTx {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
         [
           record.id, record.entity_type, record.version, record.version_hash, record.hash_chain_head, record.amendment_count,
-          record.created_at, record.updated_at, record.deleted_at, record.l0_compliance_status, record.l1_compliance_status,
-          record.drift_detector, record.tamper_proof, record.content,
+          record.created_at, record.updated_at, record.deleted_at, json(record.l0_compliance_status), json(record.l1_compliance_status),
+          json(record.drift_detector), record.tamper_proof, json(record.content),
         ],
       );
     } catch (error) {
@@ -145,7 +139,7 @@ class PgLedgerTx implements LedgerTx {
          WHERE id = $1`,
         [
           record.id, record.version, record.version_hash, record.hash_chain_head, record.amendment_count, record.updated_at,
-          record.deleted_at, record.l0_compliance_status, record.l1_compliance_status, record.content,
+          record.deleted_at, json(record.l0_compliance_status), json(record.l1_compliance_status), json(record.content),
         ],
       );
     } catch (error) {
@@ -161,53 +155,42 @@ const toAmendment = (row: { payload: AmendmentPayload; hash: string; signature: 
 });
 
 export class PgLedgerStore implements LedgerStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly pool: SqlPool) {}
 
   async write<T>(actor: Actor, work: (tx: LedgerTx) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await client.query('BEGIN');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.pool.transaction(async (client) => {
           await setActor(client, actor);
-          const result = await work(new PgLedgerTx(client));
-          await client.query('COMMIT');
-          return result;
-        } catch (error) {
-          await client.query('ROLLBACK');
-          const code = pgError(error).code;
-          if (code !== undefined && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
-          if (code !== undefined && RETRYABLE.has(code)) {
-            throw new DomainError('CONCURRENT_MODIFICATION', 'The write kept conflicting with concurrent writes; retry');
-          }
-          throw translate(error);
+          return work(new PgLedgerTx(client));
+        });
+      } catch (error) {
+        const code = sqlError(error).code;
+        if (code !== undefined && RETRYABLE.has(code)) {
+          if (attempt < MAX_ATTEMPTS) continue;
+          throw new DomainError('CONCURRENT_MODIFICATION', 'The write kept conflicting with concurrent writes; retry');
         }
+        throw translate(error);
       }
-    } finally {
-      client.release();
     }
   }
 
   async markAudited(actor: Actor, marks: ReadonlyMap<string, AuditMark>): Promise<void> {
     const rows = [...marks].map(([id, m]) => ({ id, ...m }));
-    const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      await setActor(client, actor);
-      // One statement for the whole batch; only operational columns change, so no amendment.
-      await client.query(
-        `UPDATE entities e SET tamper_proof = m.tamper_proof, l0_compliance_status = m.l0_compliance_status,
-           l1_compliance_status = m.l1_compliance_status, last_audited_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS m(id uuid, tamper_proof boolean, l0_compliance_status jsonb, l1_compliance_status jsonb)
-         WHERE e.id = m.id`,
-        [JSON.stringify(rows)],
-      );
-      await client.query('COMMIT');
+      await this.pool.transaction(async (client) => {
+        await setActor(client, actor);
+        // One statement for the whole batch; only operational columns change, so no amendment.
+        await client.query(
+          `UPDATE entities e SET tamper_proof = m.tamper_proof, l0_compliance_status = m.l0_compliance_status,
+             l1_compliance_status = m.l1_compliance_status, last_audited_at = now()
+           FROM jsonb_to_recordset($1::jsonb) AS m(id uuid, tamper_proof boolean, l0_compliance_status jsonb, l1_compliance_status jsonb)
+           WHERE e.id = m.id`,
+          [json(rows)],
+        );
+      });
     } catch (error) {
-      await client.query('ROLLBACK');
       throw translate(error);
-    } finally {
-      client.release();
     }
   }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type pg from 'pg';
+import type { Sql, SqlPool } from './sql.ts';
 
 /** Committed, ordered SQL files; the same set for PGlite and PostgreSQL. */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url));
@@ -42,48 +42,32 @@ const LOCK_KEY = 7_303_514_201;
  * run when an applied migration's file has changed since (checksum mismatch).
  */
 export const migrate = async (
-  owner: pg.Pool,
+  owner: SqlPool,
   options: { appRole: string; appPassword?: string | undefined; files?: MigrationFile[] },
 ): Promise<MigrationResult> => {
   const files = options.files ?? readMigrations();
-  await owner.query(`CREATE TABLE IF NOT EXISTS plant_migrations (
+  await owner.exec(`CREATE TABLE IF NOT EXISTS plant_migrations (
     version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   const applied: string[] = [];
-  const client = await owner.connect();
-  try {
-    for (const file of files) {
-      await client.query('BEGIN');
-      try {
-        await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
-        const { rows } = await client.query<{ checksum: string }>('SELECT checksum FROM plant_migrations WHERE version = $1', [
-          file.version,
-        ]);
-        const existing = rows[0];
-        if (existing !== undefined) {
-          if (existing.checksum !== file.checksum) {
-            throw new Error(`migration ${file.name} was changed after it was applied (checksum mismatch)`);
-          }
-          await client.query('COMMIT');
-          continue;
+  for (const file of files) {
+    const ran = await owner.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+      const { rows } = await tx.query<{ checksum: string }>('SELECT checksum FROM plant_migrations WHERE version = $1', [file.version]);
+      const existing = rows[0];
+      if (existing !== undefined) {
+        if (existing.checksum !== file.checksum) {
+          throw new Error(`migration ${file.name} was changed after it was applied (checksum mismatch)`);
         }
-        await client.query(file.sql);
-        await client.query('INSERT INTO plant_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
-          file.version,
-          file.name,
-          file.checksum,
-        ]);
-        await client.query('COMMIT');
-        applied.push(file.name);
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
+        return false;
       }
-    }
-    await client.query('GRANT SELECT ON plant_migrations TO plant_service');
-    await ensureAppRole(client, options.appRole, options.appPassword);
-  } finally {
-    client.release();
+      await tx.exec(file.sql);
+      await tx.query('INSERT INTO plant_migrations (version, name, checksum) VALUES ($1, $2, $3)', [file.version, file.name, file.checksum]);
+      return true;
+    });
+    if (ran) applied.push(file.name);
   }
+  await owner.exec('GRANT SELECT ON plant_migrations TO plant_service');
+  await ensureAppRole(owner, options.appRole, options.appPassword);
   return { applied, current: files.at(-1)?.version ?? 0 };
 };
 
@@ -91,10 +75,10 @@ const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Creates (or updates the password of) the service's login role. Identifiers and the password
  * are quoted by PostgreSQL's own format(%I, %L), never spliced by hand. */
-const ensureAppRole = async (client: pg.PoolClient, role: string, password: string | undefined): Promise<void> => {
+const ensureAppRole = async (client: Sql, role: string, password: string | undefined): Promise<void> => {
   if (!ROLE_NAME.test(role)) throw new Error(`invalid application role name: ${role}`);
   const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
-  const verb = exists.rowCount === 0 ? 'CREATE' : 'ALTER';
+  const verb = exists.rows.length === 0 ? 'CREATE' : 'ALTER';
   const built = await client.query<{ sql: string }>(
     password === undefined
       ? `SELECT format('${verb} ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS', $1::text) AS sql`
@@ -103,15 +87,15 @@ const ensureAppRole = async (client: pg.PoolClient, role: string, password: stri
   );
   const sql = built.rows[0]?.sql;
   if (sql === undefined) throw new Error('could not build role statement');
-  await client.query(sql);
+  await client.exec(sql);
   const grant = await client.query<{ sql: string }>("SELECT format('GRANT plant_service TO %I', $1::text) AS sql", [role]);
   const grantSql = grant.rows[0]?.sql;
-  if (grantSql !== undefined) await client.query(grantSql);
+  if (grantSql !== undefined) await client.exec(grantSql);
 };
 
 /** Readiness: every committed migration is applied (and no unknown one). */
 export const migrationStatus = async (
-  pool: pg.Pool,
+  pool: Sql,
   files: MigrationFile[] = readMigrations(),
 ): Promise<{ current: boolean; applied: number; expected: number }> => {
   const { rows } = await pool.query<{ version: number; checksum: string }>('SELECT version, checksum FROM plant_migrations ORDER BY version');

@@ -10,7 +10,7 @@ export const registerServe = (program: Command): void => {
     .action(async () => {
       const config = loadConfig();
       const ctx = await createContext(config, { migrate: config.MIGRATE_ON_START });
-      const app = buildApp({ pool: ctx.db.pool, engine: ctx.db.engine, logLevel: config.LOG_LEVEL });
+      const app = buildApp({ pool: ctx.db, engine: ctx.db.engine, logLevel: config.LOG_LEVEL });
       const address = await app.listen({ host: config.HOST, port: config.PORT });
       process.stdout.write(
         `Plant is listening on ${address} (${ctx.db.engine}${ctx.db.engine === 'pglite' ? `, data in ${config.PLANT_DATA_DIR}` : ''})\n` +

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import type pg from 'pg';
+import type { Sql } from '../../../adapters/db/sql.ts';
 import { migrationStatus } from '../../../adapters/db/migrate.ts';
 
 export interface ReadyDeps {
-  pool: pg.Pool;
+  pool: Sql;
   engine: string;
 }
 

@@ -1,0 +1,42 @@
+import pg from 'pg';
+import type { Sql, SqlPool, SqlResult } from './sql.ts';
+
+// timestamptz arrives as a Date by default; the ledger wants the exact ISO-8601 UTC string.
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (value) => new Date(value).toISOString());
+
+const wrap = (client: pg.Pool | pg.PoolClient): Sql => ({
+  async query<T>(text: string, params?: readonly unknown[]): Promise<SqlResult<T>> {
+    const result = await client.query(text, params === undefined ? undefined : [...params]);
+    return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
+  },
+  async exec(script: string): Promise<void> {
+    await client.query(script);
+  },
+});
+
+export const createPgPool = (connectionString: string, max: number, applicationName: string): SqlPool => {
+  const pool = new pg.Pool({ connectionString, max, application_name: applicationName, connectionTimeoutMillis: 10_000 });
+  // An idle client's connection can drop (server restart); log-free handling keeps the process alive.
+  pool.on('error', () => undefined);
+  const base = wrap(pool);
+  return {
+    engine: 'postgres',
+    query: base.query,
+    exec: base.exec,
+    async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+};

@@ -1,0 +1,39 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite, types, type Transaction } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import type { Sql, SqlPool, SqlResult } from './sql.ts';
+
+const wrap = (db: PGlite | Transaction): Sql => ({
+  async query<T>(text: string, params?: readonly unknown[]): Promise<SqlResult<T>> {
+    const result = await db.query<T>(text, params === undefined ? undefined : [...params]);
+    // PGlite reports affectedRows 0 for a SELECT; node-postgres counts the rows returned.
+    return { rows: result.rows, rowCount: Math.max(result.affectedRows ?? 0, result.rows.length) };
+  },
+  async exec(script: string): Promise<void> {
+    await db.exec(script);
+  },
+});
+
+/**
+ * PostgreSQL in WebAssembly, in-process. One session: PGlite serializes queries and
+ * transactions itself (a transaction holds its mutex), so concurrent writers queue instead of
+ * interleaving. `dataDir` null means in-memory (tests).
+ */
+export const createPglitePool = async (dataDir: string | null): Promise<SqlPool & { pglite: PGlite }> => {
+  if (dataDir !== null) mkdirSync(path.resolve(dataDir), { recursive: true });
+  const pglite = await PGlite.create({
+    ...(dataDir === null ? {} : { dataDir: path.resolve(dataDir) }),
+    extensions: { vector },
+    parsers: { [types.TIMESTAMPTZ]: (value: string) => new Date(value).toISOString() },
+  });
+  const base = wrap(pglite);
+  return {
+    engine: 'pglite',
+    pglite,
+    query: base.query,
+    exec: base.exec,
+    transaction: <T>(work: (tx: Sql) => Promise<T>): Promise<T> => pglite.transaction((tx) => work(wrap(tx))),
+    close: () => pglite.close(),
+  };
+};

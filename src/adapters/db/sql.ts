@@ -1,0 +1,30 @@
+/**
+ * The SQL port both engines implement. node-postgres serves a PostgreSQL server; PGlite's native
+ * API serves the embedded database (its node-postgres bridge loses the session after a failed
+ * statement, so it is not used). Queries are always parameterised; `exec` is only for committed,
+ * parameter-free scripts (migrations).
+ */
+export interface SqlResult<T> {
+  rows: T[];
+  rowCount: number;
+}
+
+export interface Sql {
+  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<SqlResult<T>>;
+  /** Runs a multi-statement script without parameters. */
+  exec(script: string): Promise<void>;
+}
+
+export interface SqlPool extends Sql {
+  readonly engine: 'pglite' | 'postgres';
+  /** Runs `work` in one transaction: COMMIT when it resolves, ROLLBACK when it throws. */
+  transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** The SQLSTATE and constraint of a database error, whichever engine raised it. */
+export const sqlError = (error: unknown): { code?: string; constraint?: string } =>
+  typeof error === 'object' && error !== null ? (error as { code?: string; constraint?: string }) : {};
+
+/** jsonb parameters are sent as JSON text so both drivers treat arrays and objects alike. */
+export const json = (value: unknown): string => JSON.stringify(value);
