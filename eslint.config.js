@@ -20,6 +20,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['vitest.config.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
     files: ['test/**', 'bench/**'],
     rules: { '@typescript-eslint/no-unnecessary-condition': 'off' },
   },

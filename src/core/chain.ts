@@ -55,10 +55,10 @@ export const verifyChain = async (
     };
 
     if (payload.entity_id !== expect.entityId) {
-      add('identity', `amendment belongs to entity ${String(payload.entity_id)}, not ${expect.entityId}`);
+      add('identity', `amendment belongs to entity ${payload.entity_id}, not ${expect.entityId}`);
     }
     if (version !== index + 1) {
-      add('version', `expected version ${index + 1}, found ${String(payload.version)}`);
+      add('version', `expected version ${index + 1}, found ${payload.version}`);
     }
 
     let computed: string;
@@ -72,13 +72,13 @@ export const verifyChain = async (
       add('hash', `stored hash ${amendment.hash} but payload hashes to ${computed}`);
     }
     if (payload.prev_hash !== previousHash) {
-      add('link', `prev_hash ${String(payload.prev_hash)} does not match previous amendment hash ${previousHash}`);
+      add('link', `prev_hash ${payload.prev_hash} does not match previous amendment hash ${previousHash}`);
     }
 
     if (!verifier.hasKey(payload.key_id)) {
-      add('signature', `signed with unknown key ${String(payload.key_id)}`);
+      add('signature', `signed with unknown key ${payload.key_id}`);
     } else if (verifier.keyAlgorithm(payload.key_id) !== payload.alg) {
-      add('signature', `key ${payload.key_id} is not an ${String(payload.alg)} key`);
+      add('signature', `key ${payload.key_id} is not an ${payload.alg} key`);
     } else {
       let valid = false;
       try {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyringVerifier, NodeSigner } from '../../src/adapters/crypto/node-signer.ts';
 import { migrate } from '../../src/adapters/db/migrate.ts';
 import { publishKey } from '../../src/adapters/db/key-registry.ts';
-import type { AgentContent, JobRoleContent, SkillContent, TeamContent } from '../../src/core/entity.ts';
+import type { AgentContent, SkillContent, TeamContent } from '../../src/core/entity.ts';
 import { DomainError } from '../../src/core/errors.ts';
 import { assignTeam } from '../../src/core/use-cases/assign-team.ts';
 import { runAudit } from '../../src/core/use-cases/audit.ts';

@@ -67,7 +67,7 @@ export const createTestDatabase = async (engine: TestEngine): Promise<TestDataba
       query: (text, params) => asOwner((tx) => tx.query(text, params)),
       exec: (script) => asOwner((tx) => tx.exec(script)),
       transaction: (work) => asOwner(work),
-      close: async () => undefined,
+      close: () => Promise.resolve(),
     };
     return { engine, service: db, owner, close: () => db.close() };
   }

@@ -18,11 +18,9 @@ export const createPgPool = (connectionString: string, max: number, applicationN
   const pool = new pg.Pool({ connectionString, max, application_name: applicationName, connectionTimeoutMillis: 10_000 });
   // An idle client's connection can drop (server restart); log-free handling keeps the process alive.
   pool.on('error', () => undefined);
-  const base = wrap(pool);
   return {
     engine: 'postgres',
-    query: base.query,
-    exec: base.exec,
+    ...wrap(pool),
     async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       try {

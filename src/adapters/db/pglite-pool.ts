@@ -27,12 +27,10 @@ export const createPglitePool = async (dataDir: string | null): Promise<SqlPool 
     extensions: { vector },
     parsers: { [types.TIMESTAMPTZ]: (value: string) => new Date(value).toISOString() },
   });
-  const base = wrap(pglite);
   return {
     engine: 'pglite',
     pglite,
-    query: base.query,
-    exec: base.exec,
+    ...wrap(pglite),
     transaction: <T>(work: (tx: Sql) => Promise<T>): Promise<T> => pglite.transaction((tx) => work(wrap(tx))),
     close: () => pglite.close(),
   };

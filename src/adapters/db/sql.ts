@@ -24,7 +24,7 @@ export interface SqlPool extends Sql {
 
 /** The SQLSTATE and constraint of a database error, whichever engine raised it. */
 export const sqlError = (error: unknown): { code?: string; constraint?: string } =>
-  typeof error === 'object' && error !== null ? (error as { code?: string; constraint?: string }) : {};
+  typeof error === 'object' && error !== null ? error : {};
 
 /** jsonb parameters are sent as JSON text so both drivers treat arrays and objects alike. */
 export const json = (value: unknown): string => JSON.stringify(value);

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/composition/config.ts';
+
+const problems = (env: NodeJS.ProcessEnv): string[] => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe('configuration', () => {
+  it('has development defaults and is frozen', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 8000, PLANT_DATA_DIR: './.plant', SIGNING_ALGORITHM: 'RSA-PSS-SHA256', DB_APP_ROLE: 'plant_app' });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reports every problem at once', () => {
+    const found = problems({ PORT: 'eighty', SIGNING_ALGORITHM: 'DSA', DATABASE_URL: 'mysql://x', JWT_SECRET: 'short' });
+    expect(found.map((p) => p.split(':')[0])).toEqual(['PORT', 'DATABASE_URL', 'SIGNING_ALGORITHM', 'JWT_SECRET']);
+  });
+
+  it('never echoes a secret value in its messages', () => {
+    const found = problems({ JWT_SECRET: 'hunter2-is-my-secret' });
+    expect(found.join('\n')).not.toContain('hunter2');
+  });
+
+  it('refuses to start in production without real secrets', () => {
+    const found = problems({ NODE_ENV: 'production' });
+    expect(found.map((p) => p.split(':')[0])).toEqual([
+      'SIGNING_KEY or SIGNING_KEY_FILE',
+      'JWT_SECRET',
+      'DATABASE_URL',
+      'APP_DATABASE_URL or DB_APP_PASSWORD',
+    ]);
+  });
+
+  it('accepts a complete production configuration', () => {
+    expect(
+      problems({
+        NODE_ENV: 'production',
+        SIGNING_KEY_FILE: '/run/secrets/signing.pem',
+        JWT_SECRET: 'x'.repeat(40),
+        DATABASE_URL: 'postgres://admin@db/plant',
+        DB_APP_PASSWORD: 'pw',
+      }),
+    ).toEqual([]);
+  });
+
+  it('rejects both a key and a key file', () => {
+    expect(problems({ SIGNING_KEY: 'pem', SIGNING_KEY_FILE: '/k.pem' })).toEqual(['SIGNING_KEY and SIGNING_KEY_FILE: set only one']);
+  });
+});
