@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Sql, SqlPool, SqlResult } from './sql.ts';
+import type { Sql, SqlPool, SqlResult, SqlSession } from './sql.ts';
 
 // timestamptz arrives as a Date by default; the ledger wants the exact ISO-8601 UTC string.
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (value) => new Date(value).toISOString());
@@ -34,6 +34,10 @@ export const createPgPool = (connectionString: string, max: number, applicationN
       } finally {
         client.release();
       }
+    },
+    async session(): Promise<SqlSession> {
+      const client = await pool.connect();
+      return { ...wrap(client), release: () => { client.release(); } };
     },
     close: () => pool.end(),
   };

@@ -19,11 +19,20 @@ export interface SqlPool extends Sql {
   readonly engine: 'pglite' | 'postgres';
   /** Runs `work` in one transaction: COMMIT when it resolves, ROLLBACK when it throws. */
   transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+  /**
+   * A dedicated session whose transaction the caller controls (server only; PGlite has one
+   * shared session and offers only `transaction`).
+   */
+  session?: () => Promise<SqlSession>;
   close(): Promise<void>;
 }
 
+export interface SqlSession extends Sql {
+  release(): void;
+}
+
 /** The SQLSTATE and constraint of a database error, whichever engine raised it. */
-export const sqlError = (error: unknown): { code?: string; constraint?: string } =>
+export const sqlError = (error: unknown): { code?: string; constraint?: string; detail?: string } =>
   typeof error === 'object' && error !== null ? error : {};
 
 /** jsonb parameters are sent as JSON text so both drivers treat arrays and objects alike. */

@@ -1,0 +1,46 @@
+import { performance } from 'node:perf_hooks';
+
+export interface Rate {
+  ops: number;
+  seconds: number;
+  perSecond: number;
+  p50ms: number;
+  p95ms: number;
+}
+
+/** Runs `op` with `concurrency` loops in flight for `seconds`; reports throughput and latency. */
+export const measure = async (seconds: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<Rate> => {
+  const latencies: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  let counter = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        await op(counter++);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pick = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { ops: latencies.length, seconds: elapsed, perSecond: latencies.length / elapsed, p50ms: pick(0.5), p95ms: pick(0.95) };
+};
+
+export const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export const line = (label: string, rate: Rate): void => {
+  process.stdout.write(
+    `  ${label.padEnd(52)} ${fmt(rate.perSecond).padStart(9)} /s   p50 ${fmt(rate.p50ms, 2)} ms   p95 ${fmt(rate.p95ms, 2)} ms   (${rate.ops} ops)\n`,
+  );
+};
+
+export const ratio = (label: string, value: number, target?: string): void => {
+  process.stdout.write(`  ${label.padEnd(52)} ${fmt(value, 2).padStart(9)}${target === undefined ? '' : `   target ${target}`}\n`);
+};
+
+export const heading = (text: string): void => {
+  process.stdout.write(`\n== ${text}\n`);
+};
