@@ -26,6 +26,18 @@ const schema = z.object({
   SIGNING_KEY: optionalText,
   SIGNING_KEY_FILE: optionalText,
   JWT_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  JWT_ISSUER: z.string().min(1).default('plant'),
+  JWT_AUDIENCE: z.string().min(1).default('plant-api'),
+  JWT_JWKS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  JWT_ROLES_CLAIM: z.string().min(1).default('roles'),
+  PUBLIC_READ: bool.default(false),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o !== ''))
+    .pipe(z.array(z.url().refine((o) => o !== '*', 'no wildcard'))),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1_048_576),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;
@@ -51,6 +63,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     const c = parsed.data;
     if (c.SIGNING_KEY !== undefined && c.SIGNING_KEY_FILE !== undefined) {
       problems.push('SIGNING_KEY and SIGNING_KEY_FILE: set only one');
+    }
+    if (c.JWT_JWKS_URL !== undefined && (env.JWT_ISSUER === undefined || env.JWT_AUDIENCE === undefined)) {
+      problems.push('JWT_ISSUER and JWT_AUDIENCE: required with JWT_JWKS_URL (the external issuer\'s values)');
     }
     if (c.NODE_ENV === 'production') {
       if (c.SIGNING_KEY === undefined && c.SIGNING_KEY_FILE === undefined) {

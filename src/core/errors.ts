@@ -5,6 +5,7 @@
  */
 export const ERROR_CODES = {
   VALIDATION_ERROR: 'The request is malformed: a field has the wrong type, is missing, or is not allowed.',
+  MALFORMED_REQUEST: 'The request body is not valid JSON.',
   CONSTITUTIONAL_VIOLATION: 'The entity, as it would be after the write, breaks one or more L0/L1 rules.',
   REFERENCE_NOT_FOUND: 'A field refers to an entity that does not exist.',
   ENTITY_NOT_FOUND: 'The entity named in the path does not exist.',

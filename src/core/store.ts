@@ -16,6 +16,8 @@ export interface ListFilter {
   job_role_id?: string | undefined;
   /** Keyset cursor: return entities whose id sorts after this one (ids are UUIDv7, so time order). */
   after?: string | undefined;
+  /** Bounded offset, for clients of the seed's offset paging. */
+  offset?: number | undefined;
   limit: number;
 }
 

@@ -1,21 +1,88 @@
-import Fastify, { type FastifyInstance } from 'fastify';
-import type { Sql } from '../adapters/db/sql.ts';
-import { registerGetHealth } from './routes/health/get-health.ts';
-import { registerGetReady } from './routes/health/get-ready.ts';
+import { createHash } from 'node:crypto';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { DomainError } from '../core/errors.ts';
+import { registerAuth } from './auth/guard.ts';
+import type { ApiDeps, HttpOptions } from './deps.ts';
+import { registerErrorHandling } from './errors.ts';
+import { registerObservability, requestId } from './observability.ts';
+import { registerRoutes } from './routes/index.ts';
+import { ProblemSchema } from './schemas/common.ts';
+import { EntitySchema } from './schemas/entity.ts';
+import { AuditReportSchema } from './routes/audit/report-schema.ts';
+import { registerValidation } from './validation.ts';
 
-export interface HttpDeps {
-  pool: Sql;
-  engine: string;
-  logLevel: string;
-}
+export const API_VERSION = '1.0.0';
 
-/** Builds the app without listening, so tests drive it with inject(). */
-export const buildApp = (deps: HttpDeps): FastifyInstance => {
+/** Builds the app without listening, so tests drive it with inject() and the CLI with listen(). */
+export const buildApp = async (deps: ApiDeps, options: HttpOptions): Promise<FastifyInstance> => {
   const app = Fastify({
-    logger: { level: deps.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
-    bodyLimit: 1_048_576,
+    logger: {
+      level: options.logLevel,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'body.client_secret'], remove: true },
+    },
+    // Fastify's two lines per request are replaced by one structured line (observability.ts).
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    genReqId: requestId,
+    bodyLimit: options.bodyLimitBytes,
+    ajv: { customOptions: { removeAdditional: false } },
   });
-  registerGetHealth(app);
-  registerGetReady(app, deps);
+
+  registerValidation(app);
+  registerErrorHandling(app);
+  registerObservability(app);
+
+  // OAuth 2.0 token requests are form-encoded by the standard; accept that beside JSON.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8'))));
+  });
+
+  await app.register(cors, {
+    // Only listed origins; credentials only ever with an explicit list, never with a wildcard.
+    origin: options.corsOrigins.length === 0 ? false : [...options.corsOrigins],
+    credentials: options.corsOrigins.length > 0,
+    exposedHeaders: ['x-request-id', 'x-next-cursor', 'retry-after'],
+  });
+  await app.register(rateLimit, {
+    max: options.rateLimitPerMinute,
+    timeWindow: 60_000,
+    // Per client: the token when there is one (hashed, never kept), else the address.
+    keyGenerator: (request) => {
+      const auth = request.headers.authorization;
+      return typeof auth === 'string' ? createHash('sha256').update(auth).digest('hex').slice(0, 32) : request.ip;
+    },
+    allowList: (request) => request.url === '/health' || request.url === '/health/ready' || request.url === '/metrics',
+    errorResponseBuilder: (_request, context) =>
+      new DomainError('RATE_LIMITED', `Rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`),
+  });
+
+  for (const schema of [ProblemSchema, EntitySchema, AuditReportSchema]) app.addSchema(schema);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Plant API',
+        version: API_VERSION,
+        description:
+          'The governed registry of AI-agent definitions. Every write is validated (L0/L1), recorded as a signed, hash-chained amendment, and enforced again by the database. Errors are RFC 9457 problem details (application/problem+json).',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    transform: ({ schema, url, route }) => {
+      const access = (route.config as { access?: unknown } | undefined)?.access;
+      const secured = access !== undefined && access !== 'public';
+      return { schema: secured ? { ...schema, security: [{ bearer: [] }] } : schema, url };
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
+
+  registerAuth(app, deps.tokens, options.publicRead);
+  registerRoutes(app, deps);
   return app;
 };

@@ -305,9 +305,9 @@ export class PgLedgerStore implements LedgerStore {
       params.push(filter.after);
       where.push(`id > $${params.length}::uuid`);
     }
-    params.push(filter.limit);
+    params.push(filter.limit, filter.offset ?? 0);
     const { rows } = await this.pool.query<EntityRow>(
-      `SELECT ${ENTITY_COLUMNS} FROM entities WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.length}`,
+      `SELECT ${ENTITY_COLUMNS} FROM entities WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.length - 1} OFFSET $${params.length}`,
       params,
     );
     return rows.map(toRecord);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../composition/config.ts';
 import { createContext } from '../../composition/context.ts';
+import { apiDeps, httpOptions } from '../../composition/http.ts';
 import { buildApp } from '../../http/app.ts';
 
 export const registerServe = (program: Command): void => {
@@ -10,12 +11,12 @@ export const registerServe = (program: Command): void => {
     .action(async () => {
       const config = loadConfig();
       const ctx = await createContext(config, { migrate: config.MIGRATE_ON_START });
-      const app = buildApp({ pool: ctx.db, engine: ctx.db.engine, logLevel: config.LOG_LEVEL });
+      const app = await buildApp(apiDeps(ctx), httpOptions(config));
       const address = await app.listen({ host: config.HOST, port: config.PORT });
       process.stdout.write(
         `Plant is listening on ${address} (${ctx.db.engine}${ctx.db.engine === 'pglite' ? `, data in ${config.PLANT_DATA_DIR}` : ''})\n` +
           `  signing key ${ctx.signingKey.keyId} (${ctx.signingKey.algorithm})${ctx.keyCreated ? ', newly generated' : ''}\n` +
-          `  health: ${address}/health   readiness: ${address}/health/ready\n`,
+          `  API docs: ${address}/docs   OpenAPI: ${address}/openapi.json   readiness: ${address}/health/ready\n`,
       );
       let closing = false;
       const shutdown = (signal: string): void => {

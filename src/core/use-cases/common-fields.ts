@@ -6,7 +6,7 @@ export interface CommonInput {
   governance_agent_id?: string | undefined;
   external_id?: string | null | undefined;
   tags?: string[] | undefined;
-  custom_attributes?: JsonObject | undefined;
+  custom_attributes?: Record<string, unknown> | undefined;
   governance_notes?: string | null | undefined;
   parent_id?: string | null | undefined;
   child_ids?: string[] | undefined;
@@ -21,7 +21,8 @@ export const commonContent = (name: string, input: CommonInput): CommonContent =
   governance_agent_id: input.governance_agent_id ?? DEFAULT_AUTHORITY,
   amendment_alignment: 'aligned',
   tags: input.tags ?? [],
-  custom_attributes: input.custom_attributes ?? {},
+  // Parsed from JSON by every caller, so it is JSON; canonicalization rejects anything else.
+  custom_attributes: (input.custom_attributes ?? {}) as JsonObject,
   governance_notes: input.governance_notes ?? null,
   parent_id: input.parent_id ?? null,
   child_ids: input.child_ids ?? [],

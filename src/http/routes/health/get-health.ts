@@ -5,6 +5,7 @@ export const registerGetHealth = (app: FastifyInstance): void => {
   app.get(
     '/health',
     {
+      config: { access: 'public' },
       schema: {
         response: { 200: { type: 'object', properties: { status: { type: 'string' } }, required: ['status'] } },
       },

@@ -9,7 +9,7 @@ export interface ReadyDeps {
 
 /** Readiness: 200 only when the database answers and every committed migration is applied. */
 export const registerGetReady = (app: FastifyInstance, deps: ReadyDeps): void => {
-  app.get('/health/ready', async (_request, reply) => {
+  app.get('/health/ready', { config: { access: 'public' }, schema: { tags: ['health'], summary: 'Readiness: database reachable and migrations current (else 503)' } }, async (_request, reply) => {
     try {
       const status = await migrationStatus(deps.pool);
       const body = {

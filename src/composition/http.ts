@@ -1,0 +1,40 @@
+import { listKeys } from '../adapters/db/key-registry.ts';
+import { ServiceAccounts } from '../adapters/db/service-accounts.ts';
+import { TokenService } from '../http/auth/tokens.ts';
+import type { ApiDeps, HttpOptions } from '../http/deps.ts';
+import type { Config } from './config.ts';
+import type { AppContext } from './context.ts';
+
+/** Plant's own HS256 tokens always carry these when an external OIDC issuer is configured. */
+const LOCAL_ISSUER = 'plant';
+const LOCAL_AUDIENCE = 'plant-api';
+
+export const tokenService = (config: Config, secret: string): TokenService =>
+  new TokenService({
+    secret,
+    issuer: config.JWT_JWKS_URL === undefined ? config.JWT_ISSUER : LOCAL_ISSUER,
+    audience: config.JWT_JWKS_URL === undefined ? config.JWT_AUDIENCE : LOCAL_AUDIENCE,
+    oidc:
+      config.JWT_JWKS_URL === undefined
+        ? undefined
+        : { jwksUrl: config.JWT_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, rolesClaim: config.JWT_ROLES_CLAIM },
+  });
+
+export const apiDeps = (ctx: AppContext): ApiDeps => ({
+  sql: ctx.db,
+  engine: ctx.db.engine,
+  store: ctx.store,
+  write: ctx.write,
+  audit: ctx.audit,
+  listKeys: () => listKeys(ctx.db),
+  tokens: tokenService(ctx.config, ctx.jwtSecret),
+  accounts: new ServiceAccounts(ctx.db),
+});
+
+export const httpOptions = (config: Config): HttpOptions => ({
+  logLevel: config.LOG_LEVEL,
+  publicRead: config.PUBLIC_READ,
+  corsOrigins: config.CORS_ORIGINS,
+  rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+  bodyLimitBytes: config.BODY_LIMIT_BYTES,
+});

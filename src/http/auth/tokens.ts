@@ -1,0 +1,90 @@
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { DomainError } from '../../core/errors.ts';
+import { isRole, type Role } from '../../core/roles.ts';
+import type { Actor } from '../../core/store.ts';
+
+export interface TokenSettings {
+  /** HS256 secret for tokens Plant issues itself (service accounts, `plant token`). */
+  secret: string;
+  issuer: string;
+  audience: string;
+  /** An external OIDC issuer whose asymmetric tokens are accepted too. */
+  oidc?: { jwksUrl: string; issuer: string; audience: string; rolesClaim: string } | undefined;
+}
+
+export const TOKEN_TTL_SECONDS = 30 * 60;
+
+const rolesFrom = (payload: JWTPayload, claimPath: string): Role[] => {
+  let value: unknown = payload;
+  for (const part of claimPath.split('.')) {
+    value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[part] : undefined;
+  }
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[\s,]+/) : [];
+  return list.filter(isRole);
+};
+
+const unauthenticated = (why: string): DomainError => new DomainError('UNAUTHENTICATED', why);
+
+/**
+ * Verifies bearer tokens: HS256 ones against the configured secret, asymmetric ones against the
+ * OIDC issuer's JWKS (when configured). exp, nbf, iss and aud are always checked; the error says
+ * which check failed but never echoes the token.
+ */
+export class TokenService {
+  private readonly key: Uint8Array;
+  private readonly jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+
+  constructor(private readonly settings: TokenSettings) {
+    this.key = new TextEncoder().encode(settings.secret);
+    this.jwks = settings.oidc === undefined ? undefined : createRemoteJWKSet(new URL(settings.oidc.jwksUrl));
+  }
+
+  async mint(subject: string, roles: readonly Role[], ttlSeconds = TOKEN_TTL_SECONDS): Promise<string> {
+    return new SignJWT({ roles: [...roles] })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(subject)
+      .setIssuer(this.settings.issuer)
+      .setAudience(this.settings.audience)
+      .setIssuedAt()
+      .setNotBefore('0s')
+      .setExpirationTime(`${ttlSeconds}s`)
+      .sign(this.key);
+  }
+
+  async verify(token: string): Promise<Actor> {
+    let alg: string | undefined;
+    try {
+      alg = decodeProtectedHeader(token).alg;
+    } catch {
+      throw unauthenticated('The bearer token is not a JWT');
+    }
+    try {
+      if (alg === 'HS256') {
+        const { payload } = await jwtVerify(token, this.key, {
+          algorithms: ['HS256'],
+          issuer: this.settings.issuer,
+          audience: this.settings.audience,
+          requiredClaims: ['sub', 'exp'],
+        });
+        return { subject: payload.sub ?? '', roles: rolesFrom(payload, 'roles') };
+      }
+      const oidc = this.settings.oidc;
+      if (this.jwks === undefined || oidc === undefined) throw unauthenticated(`Tokens signed with ${String(alg)} are not accepted`);
+      const { payload } = await jwtVerify(token, this.jwks, {
+        issuer: oidc.issuer,
+        audience: oidc.audience,
+        requiredClaims: ['sub', 'exp'],
+      });
+      return { subject: payload.sub ?? '', roles: rolesFrom(payload, oidc.rolesClaim) };
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      const code = (error as { code?: string }).code ?? '';
+      const reason: Record<string, string> = {
+        ERR_JWT_EXPIRED: 'The bearer token has expired',
+        ERR_JWS_SIGNATURE_VERIFICATION_FAILED: 'The bearer token signature is invalid',
+        ERR_JWT_CLAIM_VALIDATION_FAILED: `The bearer token failed claim validation (${String((error as { claim?: string }).claim)})`,
+      };
+      throw unauthenticated(reason[code] ?? 'The bearer token is invalid');
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import type { PublishedKey } from '../adapters/db/key-registry.ts';
+import type { ServiceAccounts } from '../adapters/db/service-accounts.ts';
+import type { Sql } from '../adapters/db/sql.ts';
+import type { LedgerStore } from '../core/store.ts';
+import type { AuditDeps } from '../core/use-cases/audit.ts';
+import type { WriteDeps } from '../core/use-cases/deps.ts';
+import type { TokenService } from './auth/tokens.ts';
+
+/** Everything the routes use, built once by composition. Routes take only what they need. */
+export interface ApiDeps {
+  sql: Sql;
+  engine: string;
+  store: LedgerStore;
+  write: WriteDeps;
+  audit: AuditDeps;
+  listKeys: () => Promise<PublishedKey[]>;
+  tokens: TokenService;
+  accounts: ServiceAccounts;
+}
+
+export interface HttpOptions {
+  logLevel: string;
+  publicRead: boolean;
+  corsOrigins: readonly string[];
+  rateLimitPerMinute: number;
+  bodyLimitBytes: number;
+}

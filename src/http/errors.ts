@@ -1,0 +1,127 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, ERROR_CODES, type ErrorCode, type FieldError, type Violation } from '../core/errors.ts';
+
+/** The one place error codes become HTTP statuses. A test checks it covers the whole catalog. */
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  VALIDATION_ERROR: 422,
+  MALFORMED_REQUEST: 400,
+  CONSTITUTIONAL_VIOLATION: 422,
+  REFERENCE_NOT_FOUND: 422,
+  ENTITY_NOT_FOUND: 404,
+  DUPLICATE_ENTITY: 409,
+  INVALID_STATE: 409,
+  CONCURRENT_MODIFICATION: 409,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  PAYLOAD_TOO_LARGE: 413,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL_ERROR: 500,
+};
+
+const TITLES: Record<ErrorCode, string> = {
+  VALIDATION_ERROR: 'Invalid request',
+  MALFORMED_REQUEST: 'Malformed request body',
+  CONSTITUTIONAL_VIOLATION: 'Constitutional rules violated',
+  REFERENCE_NOT_FOUND: 'Referenced entity not found',
+  ENTITY_NOT_FOUND: 'Entity not found',
+  DUPLICATE_ENTITY: 'Duplicate entity',
+  INVALID_STATE: 'Operation not allowed in this state',
+  CONCURRENT_MODIFICATION: 'Concurrent modification',
+  UNAUTHENTICATED: 'Authentication required',
+  FORBIDDEN: 'Forbidden',
+  RATE_LIMITED: 'Too many requests',
+  PAYLOAD_TOO_LARGE: 'Payload too large',
+  NOT_FOUND: 'Not found',
+  METHOD_NOT_ALLOWED: 'Method not allowed',
+  UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
+  SERVICE_UNAVAILABLE: 'Service unavailable',
+  INTERNAL_ERROR: 'Internal server error',
+};
+
+export const problemType = (code: ErrorCode): string => `urn:plant:error:${code}`;
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  error_code: ErrorCode;
+  request_id: string;
+  timestamp: string;
+  violations?: readonly Violation[];
+  errors?: readonly FieldError[];
+}
+
+export const problem = (
+  request: FastifyRequest,
+  code: ErrorCode,
+  detail: string,
+  extra: { violations?: readonly Violation[] | undefined; errors?: readonly FieldError[] | undefined } = {},
+): Problem => ({
+  type: problemType(code),
+  title: TITLES[code],
+  status: STATUS_BY_CODE[code],
+  detail,
+  instance: request.url.split('?')[0] ?? request.url,
+  error_code: code,
+  request_id: request.id,
+  timestamp: new Date().toISOString(),
+  ...(extra.violations === undefined ? {} : { violations: extra.violations }),
+  ...(extra.errors === undefined ? {} : { errors: extra.errors }),
+});
+
+export const sendProblem = (reply: FastifyReply, body: Problem): FastifyReply =>
+  reply.code(body.status).type('application/problem+json').send(body);
+
+/** Fastify's own request errors, by their stable codes. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'MALFORMED_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_REQUEST',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_REQUEST',
+  FST_ERR_RATE_LIMIT_EXCEEDED: 'RATE_LIMITED',
+};
+
+const fieldPath = (instancePath: string, missing?: unknown, extra?: unknown): string => {
+  const base = instancePath.replace(/^\//, '');
+  const leaf = typeof missing === 'string' ? missing : typeof extra === 'string' ? extra : '';
+  return [base, leaf].filter((p) => p !== '').join('/') || '(body)';
+};
+
+/** Every non-2xx leaves through here as RFC 9457 problem details; unknown errors say nothing inside. */
+export const registerErrorHandling = (app: FastifyInstance): void => {
+  app.setErrorHandler((error: FastifyError | DomainError, request, reply) => {
+    if (error instanceof DomainError) {
+      return sendProblem(reply, problem(request, error.code, error.message, { violations: error.violations, errors: error.errors }));
+    }
+    if (error.validation !== undefined) {
+      const errors = error.validation.map((v) => ({
+        field: `${error.validationContext ?? 'body'}${fieldPath(v.instancePath, v.params.missingProperty, v.params.additionalProperty) === '(body)' ? '' : `/${fieldPath(v.instancePath, v.params.missingProperty, v.params.additionalProperty)}`}`,
+        message: v.message ?? 'is invalid',
+      }));
+      return sendProblem(reply, problem(request, 'VALIDATION_ERROR', 'The request does not match the schema', { errors }));
+    }
+    const mapped = error.code === undefined ? undefined : FASTIFY_CODES[error.code];
+    if (mapped !== undefined) {
+      if (mapped === 'RATE_LIMITED') void reply.header('retry-after', reply.getHeader('retry-after') ?? '60');
+      return sendProblem(reply, problem(request, mapped, error.message));
+    }
+    if (error instanceof SyntaxError || error.statusCode === 400) {
+      return sendProblem(reply, problem(request, 'MALFORMED_REQUEST', 'The request body could not be parsed'));
+    }
+    request.log.error({ err: error, request_id: request.id }, 'unhandled error');
+    return sendProblem(reply, problem(request, 'INTERNAL_ERROR', 'An unexpected error occurred; see the server log under this request id'));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem(request, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0] ?? ''}`)),
+  );
+};
+
+export const ALL_CODES = Object.keys(ERROR_CODES) as ErrorCode[];

@@ -1,0 +1,7 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from '../../deps.ts';
+import { registerGetByKind } from '../kind-routes.ts';
+
+export const registerGetSkill = (app: FastifyInstance, deps: Pick<ApiDeps, 'store'>): void => {
+  registerGetByKind(app, deps, 'Skill', '/api/v1/genesis/skills/:id', 'genesis');
+};

@@ -1,0 +1,7 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from '../../deps.ts';
+import { registerListByKind } from '../kind-routes.ts';
+
+export const registerListIndustries = (app: FastifyInstance, deps: Pick<ApiDeps, 'store'>): void => {
+  registerListByKind(app, deps, 'Industry', '/api/v1/genesis/industries', 'genesis', []);
+};

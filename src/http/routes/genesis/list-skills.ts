@@ -1,0 +1,7 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from '../../deps.ts';
+import { registerListByKind } from '../kind-routes.ts';
+
+export const registerListSkills = (app: FastifyInstance, deps: Pick<ApiDeps, 'store'>): void => {
+  registerListByKind(app, deps, 'Skill', '/api/v1/genesis/skills', 'genesis', ['category']);
+};

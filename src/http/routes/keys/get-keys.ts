@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { ApiDeps } from '../../deps.ts';
+import { errorResponses } from '../../schemas/common.ts';
+
+const Jwks = Type.Object({
+  keys: Type.Array(Type.Record(Type.String(), Type.Unknown()), {
+    description: 'Public JWKs (kid = RFC 7638 thumbprint), current and retired, so every amendment can be verified',
+  }),
+});
+
+export const registerGetKeys = (app: FastifyInstance, deps: Pick<ApiDeps, 'listKeys'>): void => {
+  app.get(
+    '/api/v1/keys',
+    {
+      config: { access: 'read' },
+      schema: { tags: ['keys'], summary: 'Amendment signing keys as a JWKS', response: { 200: Jwks, ...errorResponses(401, 403) } },
+    },
+    async () => ({
+      keys: (await deps.listKeys()).map((k) => ({ ...k.jwk, created_at: k.createdAt, retired_at: k.retiredAt })),
+    }),
+  );
+};

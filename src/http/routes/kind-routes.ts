@@ -1,0 +1,128 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import type { EntityKind } from '../../core/entity.ts';
+import { DomainError } from '../../core/errors.ts';
+import { certify, decertify } from '../../core/use-cases/certification.ts';
+import { displayKind } from '../../core/writer.ts';
+import { actorOf } from '../auth/guard.ts';
+import type { ApiDeps } from '../deps.ts';
+import { errorResponses, IdParams, ListQueryBase } from '../schemas/common.ts';
+import { entityListRef, entityRef, toView } from '../schemas/entity.ts';
+
+/**
+ * Shared shapes of the per-kind catalog routes (get one, list, certify, decertify). Each
+ * endpoint file states its path, tag and filters and calls one of these.
+ */
+export const registerGetByKind = (app: FastifyInstance, deps: Pick<ApiDeps, 'store'>, kind: EntityKind, path: string, tag: string): void => {
+  app.get(
+    path,
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: [tag],
+        summary: `Get one ${displayKind(kind)} (any status)`,
+        params: IdParams,
+        response: { 200: entityRef, ...errorResponses(401, 403, 404, 422) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as IdParams;
+      const record = await deps.store.getEntity(id);
+      if (record?.entity_type !== kind) throw new DomainError('ENTITY_NOT_FOUND', `${displayKind(kind)} ${id} not found`);
+      return toView(record);
+    },
+  );
+};
+
+export type ListFilterName = 'category' | 'seniority_level' | 'industry_id' | 'job_role_id';
+
+const FILTER_SCHEMAS = {
+  category: Type.String({ maxLength: 50 }),
+  seniority_level: Type.String({ maxLength: 20 }),
+  industry_id: Type.String({ format: 'uuid' }),
+  job_role_id: Type.String({ format: 'uuid' }),
+} as const;
+
+export const registerListByKind = (
+  app: FastifyInstance,
+  deps: Pick<ApiDeps, 'store'>,
+  kind: EntityKind,
+  path: string,
+  tag: string,
+  filters: readonly ListFilterName[],
+): void => {
+  const query = Type.Object(
+    { ...ListQueryBase, ...Object.fromEntries(filters.map((f) => [f, Type.Optional(FILTER_SCHEMAS[f])])) },
+    { additionalProperties: false },
+  );
+  app.get(
+    path,
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: [tag],
+        summary: `List ${displayKind(kind)} entities (active by default), ordered by id; X-Next-Cursor pages on`,
+        querystring: query,
+        response: { 200: entityListRef, ...errorResponses(401, 403, 422) },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query as Static<typeof query> & Record<ListFilterName, string | undefined>;
+      const limit = q.limit ?? 50;
+      const records = await deps.store.listEntities({
+        kind,
+        status: q.status,
+        category: q.category,
+        seniority_level: q.seniority_level,
+        industry_id: q.industry_id,
+        job_role_id: q.job_role_id,
+        after: q.cursor,
+        offset: q.offset,
+        limit,
+      });
+      const last = records.at(-1);
+      if (records.length === limit && last !== undefined) void reply.header('x-next-cursor', last.id);
+      return records.map(toView);
+    },
+  );
+};
+
+const CertifyBody = Type.Object(
+  { reason: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])) },
+  { additionalProperties: true, description: 'Other members are accepted (seed compatibility) and ignored' },
+);
+
+export const registerCertification = (
+  app: FastifyInstance,
+  deps: Pick<ApiDeps, 'write'>,
+  kind: 'Skill' | 'JobRole',
+  path: string,
+  tag: string,
+  action: 'certify' | 'decertify',
+): void => {
+  app.post(
+    path,
+    {
+      config: { access: ['governance'] },
+      schema: {
+        tags: [tag],
+        summary:
+          action === 'certify'
+            ? `Certify a ${displayKind(kind)} (signed amendment with certifier, reason, time)`
+            : `Revoke a ${displayKind(kind)}'s certification and flag its dependents for review`,
+        params: IdParams,
+        body: Type.Optional(CertifyBody),
+        response: { 200: entityRef, ...errorResponses(401, 403, 404, 409, 422) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as IdParams;
+      const body = (request.body ?? {}) as Static<typeof CertifyBody>;
+      const input = { reason: typeof body.reason === 'string' ? body.reason : null };
+      const actor = actorOf(request);
+      const record =
+        action === 'certify' ? await certify(deps.write, actor, kind, id, input) : (await decertify(deps.write, actor, kind, id, input)).entity;
+      return toView(record);
+    },
+  );
+};

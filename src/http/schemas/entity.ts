@@ -1,0 +1,91 @@
+import { Type } from 'typebox';
+import type { EntityRecord } from '../../core/entity.ts';
+import { Uuid } from './common.ts';
+
+const nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+const Json = Type.Record(Type.String(), Type.Unknown());
+
+const Certification = Type.Object({
+  certified: Type.Boolean(),
+  certified_by: nullable(Type.String()),
+  certified_at: nullable(Type.String()),
+  certification_reason: nullable(Type.String()),
+  revoked_by: nullable(Type.String()),
+  revoked_at: nullable(Type.String()),
+  revocation_reason: nullable(Type.String()),
+});
+
+/**
+ * One flat view for every kind: the seven envelope sections plus the kind's own fields (absent
+ * for other kinds). Field names are the seed's, in snake_case.
+ */
+export const EntitySchema = Type.Object(
+  {
+    // identity
+    id: Uuid,
+    entity_type: Type.String(),
+    external_id: nullable(Type.String()),
+    // lifecycle
+    status: Type.String(),
+    created_at: Type.String({ format: 'date-time' }),
+    updated_at: Type.String({ format: 'date-time' }),
+    deleted_at: nullable(Type.String({ format: 'date-time' })),
+    // versioning
+    version: Type.Integer(),
+    version_hash: Type.String(),
+    supersedes: nullable(Type.String()),
+    superseded_by: nullable(Type.String()),
+    // constitutional alignment
+    l0_compliance_status: Type.Record(Type.String(), Type.Boolean()),
+    l1_compliance_status: Type.Record(Type.String(), Type.Boolean()),
+    amendment_alignment: Type.String(),
+    drift_detector: Json,
+    // audit
+    append_only: Type.Boolean(),
+    hash_chain_head: Type.String(),
+    amendment_count: Type.Integer(),
+    tamper_proof: Type.Boolean(),
+    // metadata
+    tags: Type.Array(Type.String()),
+    custom_attributes: Json,
+    governance_notes: nullable(Type.String()),
+    // relationships
+    parent_id: nullable(Type.String()),
+    child_ids: Type.Array(Type.String()),
+    governance_agent_id: Type.String(),
+    // kind-specific
+    name: Type.String(),
+    description: Type.Optional(Type.String()),
+    category: Type.Optional(Type.String()),
+    certification: Type.Optional(Certification),
+    required_skills: Type.Optional(Type.Array(Type.String())),
+    seniority_level: Type.Optional(Type.String()),
+    industry_id: Type.Optional(nullable(Type.String())),
+    skill_id: Type.Optional(Type.String()),
+    job_role_id: Type.Optional(Type.String()),
+    team_id: Type.Optional(nullable(Type.String())),
+    agents: Type.Optional(Type.Array(Type.String())),
+  },
+  { $id: 'Entity', description: 'An entity of any kind: the seven envelope sections and its own fields' },
+);
+
+export const entityRef = Type.Ref('Entity');
+export const entityListRef = Type.Array(Type.Ref('Entity'));
+
+export const toView = (record: EntityRecord): Record<string, unknown> => ({
+  ...record.content,
+  id: record.id,
+  entity_type: record.entity_type,
+  created_at: record.created_at,
+  updated_at: record.updated_at,
+  deleted_at: record.deleted_at,
+  version: record.version,
+  version_hash: record.version_hash,
+  l0_compliance_status: record.l0_compliance_status,
+  l1_compliance_status: record.l1_compliance_status,
+  drift_detector: record.drift_detector,
+  append_only: true,
+  hash_chain_head: record.hash_chain_head,
+  amendment_count: record.amendment_count,
+  tamper_proof: record.tamper_proof,
+});
