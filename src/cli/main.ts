@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../composition/config.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerToken } from './commands/token.ts';
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, config: 3 } as const;
@@ -13,6 +14,7 @@ export const buildProgram = (): Command => {
     .showHelpAfterError();
   registerServe(program);
   registerMigrate(program);
+  registerToken(program);
   return program;
 };
 

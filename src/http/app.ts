@@ -8,7 +8,7 @@ import { DomainError } from '../core/errors.ts';
 import { registerAuth } from './auth/guard.ts';
 import type { ApiDeps, HttpOptions } from './deps.ts';
 import { registerErrorHandling } from './errors.ts';
-import { registerObservability, requestId } from './observability.ts';
+import { registerObservability, registerRequestIdEcho, requestId } from './observability.ts';
 import { registerRoutes } from './routes/index.ts';
 import { ProblemSchema } from './schemas/common.ts';
 import { EntitySchema } from './schemas/entity.ts';
@@ -18,10 +18,11 @@ import { registerValidation } from './validation.ts';
 export const API_VERSION = '1.0.0';
 
 /** Builds the app without listening, so tests drive it with inject() and the CLI with listen(). */
-export const buildApp = async (deps: ApiDeps, options: HttpOptions): Promise<FastifyInstance> => {
+export const buildApp = async (deps: ApiDeps, options: HttpOptions, logStream?: NodeJS.WritableStream): Promise<FastifyInstance> => {
   const app = Fastify({
     logger: {
       level: options.logLevel,
+      ...(logStream === undefined ? {} : { stream: logStream }),
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'body.client_secret'], remove: true },
     },
     // Fastify's two lines per request are replaced by one structured line (observability.ts).
@@ -31,8 +32,10 @@ export const buildApp = async (deps: ApiDeps, options: HttpOptions): Promise<Fas
     ajv: { customOptions: { removeAdditional: false } },
   });
 
+  registerRequestIdEcho(app);
   registerValidation(app);
   registerErrorHandling(app);
+  registerAuth(app, deps.tokens, options.publicRead);
   registerObservability(app);
 
   // OAuth 2.0 token requests are form-encoded by the standard; accept that beside JSON.
@@ -82,7 +85,6 @@ export const buildApp = async (deps: ApiDeps, options: HttpOptions): Promise<Fas
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
 
-  registerAuth(app, deps.tokens, options.publicRead);
   registerRoutes(app, deps);
   return app;
 };

@@ -10,6 +10,13 @@ export const requestId = (request: RawRequestDefaultExpression<RawServerBase>): 
   return typeof incoming === 'string' && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
 };
 
+/** Registered before every other hook, so even a request refused by auth carries its id. */
+export const registerRequestIdEcho = (app: FastifyInstance): void => {
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+};
+
 const routeOf = (request: FastifyRequest): string => request.routeOptions.url ?? 'unmatched';
 
 /**
@@ -33,9 +40,6 @@ export const registerObservability = (app: FastifyInstance): Registry => {
     registers: [registry],
   });
 
-  app.addHook('onRequest', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
-  });
   app.addHook('onResponse', async (request, reply) => {
     const route = routeOf(request);
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });

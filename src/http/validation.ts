@@ -13,10 +13,28 @@ const build = (coerce: boolean): Ajv => {
   return ajv;
 };
 
+/** Marks a body schema as optional: an absent body passes, a present one must match. */
+export const optionalBody = <T extends object>(schema: T): T => ({ ...schema, 'x-optional-body': true });
+
+const allowAbsent = (compiled: ValidateFunction): ValidateFunction => {
+  const validate = ((data: unknown) => {
+    if (data === undefined || data === null) {
+      validate.errors = null;
+      return true;
+    }
+    const ok = compiled(data);
+    validate.errors = compiled.errors ?? null;
+    return ok;
+  }) as ValidateFunction;
+  return validate;
+};
+
 export const registerValidation = (app: FastifyInstance): void => {
   const strict = build(false);
   const lenient = build(true);
-  app.setValidatorCompiler(({ schema, httpPart }): ValidateFunction =>
-    (httpPart === 'body' ? strict : lenient).compile(schema),
-  );
+  app.setValidatorCompiler(({ schema, httpPart }): ValidateFunction => {
+    if (httpPart !== 'body') return lenient.compile(schema);
+    const compiled = strict.compile(schema);
+    return (schema as Record<string, unknown>)['x-optional-body'] === true ? allowAbsent(compiled) : compiled;
+  });
 };

@@ -20,7 +20,24 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Actor | null;
   }
+  interface FastifyInstance {
+    /** Every route registered after auth, with its declared access (for the authorization tests). */
+    routeAccess: RouteAccess[];
+  }
 }
+
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: Access;
+}
+
+/**
+ * Routes that forget to declare access are admin-only (fail closed). Swagger UI's files and CORS
+ * preflights (OPTIONS, answered by the CORS plugin from the allow-list) are public.
+ */
+const accessOf = (method: string, url: string, declared: Access | undefined): Access =>
+  declared ?? (method === 'OPTIONS' || url === '/docs' || url.startsWith('/docs/') ? 'public' : ['admin']);
 
 export const ANONYMOUS_READER: Actor = { subject: 'anonymous', roles: ['reader'] };
 
@@ -34,9 +51,19 @@ const bearer = (request: FastifyRequest): string | null => {
 
 export const registerAuth = (app: FastifyInstance, tokens: TokenService, publicRead: boolean): void => {
   app.decorateRequest('principal', null);
+  const routes: RouteAccess[] = [];
+  app.decorate('routeAccess', routes);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url, access: accessOf(method, route.url, route.config?.access) });
+    }
+  });
   app.addHook('onRequest', async (request) => {
-    const access = request.routeOptions.config.access;
-    if (access === undefined || access === 'public') return;
+    const url = request.routeOptions.url;
+    if (url === undefined) return; // no route matched: the not-found handler answers
+    const access = accessOf(request.method, url, request.routeOptions.config.access);
+    if (access === 'public') return;
     const token = bearer(request);
     if (token === null) {
       if (access === 'read' && publicRead) {

@@ -8,6 +8,7 @@ import { actorOf } from '../auth/guard.ts';
 import type { ApiDeps } from '../deps.ts';
 import { errorResponses, IdParams, ListQueryBase } from '../schemas/common.ts';
 import { entityListRef, entityRef, toView } from '../schemas/entity.ts';
+import { optionalBody } from '../validation.ts';
 
 /**
  * Shared shapes of the per-kind catalog routes (get one, list, certify, decertify). Each
@@ -111,7 +112,7 @@ export const registerCertification = (
             ? `Certify a ${displayKind(kind)} (signed amendment with certifier, reason, time)`
             : `Revoke a ${displayKind(kind)}'s certification and flag its dependents for review`,
         params: IdParams,
-        body: Type.Optional(CertifyBody),
+        body: optionalBody(CertifyBody),
         response: { 200: entityRef, ...errorResponses(401, 403, 404, 409, 422) },
       },
     },

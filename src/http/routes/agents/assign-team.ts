@@ -6,6 +6,7 @@ import { actorOf } from '../../auth/guard.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { errorResponses, IdParams, Uuid } from '../../schemas/common.ts';
 import { entityRef, toView } from '../../schemas/entity.ts';
+import { optionalBody } from '../../validation.ts';
 
 const Body = Type.Object(
   { team_id: Uuid, reason: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])) },
@@ -23,7 +24,7 @@ export const registerAssignTeam = (app: FastifyInstance, deps: Pick<ApiDeps, 'wr
         summary: 'Move an agent into a team (body {team_id}; the seed\'s ?team_id= also works)',
         params: IdParams,
         querystring: Query,
-        body: Type.Optional(Body),
+        body: optionalBody(Body),
         response: { 200: entityRef, ...errorResponses(401, 403, 404, 409, 422) },
       },
     },

@@ -7,6 +7,7 @@ import { actorOf } from '../../auth/guard.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { errorResponses, Uuid } from '../../schemas/common.ts';
 import { reportView } from './report-schema.ts';
+import { optionalBody } from '../../validation.ts';
 
 const Kind = Type.Union(ENTITY_KINDS.map((k) => Type.Literal(k)));
 const Scope = Type.Object({ entity_type: Type.Optional(Kind), entity_id: Type.Optional(Uuid) }, { additionalProperties: false });
@@ -21,7 +22,7 @@ export const registerRunAudit = (app: FastifyInstance, deps: Pick<ApiDeps, 'audi
         summary: 'Re-verify every hash, link and signature and every L0/L1 rule (all, one kind, or one entity)',
         description: 'Scope by query (seed form) or JSON body. Records tamper_proof and compliance maps on each entity.',
         querystring: Scope,
-        body: Type.Optional(Scope),
+        body: optionalBody(Scope),
         response: { 200: Type.Ref('AuditReport'), ...errorResponses(401, 403, 404, 422) },
       },
     },

@@ -6,6 +6,7 @@ import type { ApiDeps } from '../../deps.ts';
 import { errorResponses, IdParams } from '../../schemas/common.ts';
 import { entityRef, toView } from '../../schemas/entity.ts';
 import { loadWritable } from './write-access.ts';
+import { optionalBody } from '../../validation.ts';
 
 const Body = Type.Object({ reason: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])) }, { additionalProperties: false });
 
@@ -18,7 +19,7 @@ export const registerArchive = (app: FastifyInstance, deps: Pick<ApiDeps, 'write
         tags: ['entities'],
         summary: 'Archive an entity (kept, no longer offered)',
         params: IdParams,
-        body: Type.Optional(Body),
+        body: optionalBody(Body),
         response: { 200: entityRef, ...errorResponses(401, 403, 404, 409, 422) },
       },
     },
