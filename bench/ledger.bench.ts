@@ -72,9 +72,9 @@ const createRate = async (alg: SignatureAlgorithm, pem: string): Promise<number>
 };
 
 const validationMicros = (): number => {
-  const record = <T,>(id: string, kind: EntityRecord['entity_type'], content: T): EntityRecord =>
+  const record = (id: string, kind: EntityRecord['entity_type'], content: EntityRecord['content']): EntityRecord =>
     ({ id, entity_type: kind, version: 1, version_hash: '', hash_chain_head: '', amendment_count: 1, created_at: '', updated_at: '', deleted_at: null,
-       l0_compliance_status: {}, l1_compliance_status: {}, drift_detector: {}, tamper_proof: true, content }) as EntityRecord;
+       l0_compliance_status: {}, l1_compliance_status: {}, drift_detector: {}, tamper_proof: true, content });
   const skill: SkillContent = { ...commonContent('SEO', {}), description: 'd', category: 'technical', certification: { ...uncertified(), certified: true } };
   const role: JobRoleContent = { ...commonContent('SEO Specialist', {}), description: 'd', required_skills: ['s1', 's2'], seniority_level: 'mid', industry_id: 'i1', certification: { ...uncertified(), certified: true } };
   const refs = new Map([['s1', record('s1', 'Skill', skill)], ['r1', record('r1', 'JobRole', role)]]);

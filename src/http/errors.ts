@@ -85,13 +85,12 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'MALFORMED_REQUEST',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_REQUEST',
   FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_REQUEST',
-  FST_ERR_RATE_LIMIT_EXCEEDED: 'RATE_LIMITED',
 };
 
-const fieldPath = (instancePath: string, missing?: unknown, extra?: unknown): string => {
-  const base = instancePath.replace(/^\//, '');
-  const leaf = typeof missing === 'string' ? missing : typeof extra === 'string' ? extra : '';
-  return [base, leaf].filter((p) => p !== '').join('/') || '(body)';
+/** `body/required_skills/1`: where the value sits, plus the missing or unknown member's name. */
+const fieldPath = (context: string, instancePath: string, params: Record<string, unknown>): string => {
+  const leaf = params.missingProperty ?? params.additionalProperty;
+  return [context, ...instancePath.split('/').filter((p) => p !== ''), ...(typeof leaf === 'string' ? [leaf] : [])].join('/');
 };
 
 /** Every non-2xx leaves through here as RFC 9457 problem details; unknown errors say nothing inside. */
@@ -102,16 +101,13 @@ export const registerErrorHandling = (app: FastifyInstance): void => {
     }
     if (error.validation !== undefined) {
       const errors = error.validation.map((v) => ({
-        field: `${error.validationContext ?? 'body'}${fieldPath(v.instancePath, v.params.missingProperty, v.params.additionalProperty) === '(body)' ? '' : `/${fieldPath(v.instancePath, v.params.missingProperty, v.params.additionalProperty)}`}`,
+        field: fieldPath(error.validationContext ?? 'body', v.instancePath, v.params),
         message: v.message ?? 'is invalid',
       }));
       return sendProblem(reply, problem(request, 'VALIDATION_ERROR', 'The request does not match the schema', { errors }));
     }
-    const mapped = error.code === undefined ? undefined : FASTIFY_CODES[error.code];
-    if (mapped !== undefined) {
-      if (mapped === 'RATE_LIMITED') void reply.header('retry-after', reply.getHeader('retry-after') ?? '60');
-      return sendProblem(reply, problem(request, mapped, error.message));
-    }
+    const mapped = FASTIFY_CODES[error.code];
+    if (mapped !== undefined) return sendProblem(reply, problem(request, mapped, error.message));
     if (error instanceof SyntaxError || error.statusCode === 400) {
       return sendProblem(reply, problem(request, 'MALFORMED_REQUEST', 'The request body could not be parsed'));
     }

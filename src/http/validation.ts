@@ -1,6 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
+import { DomainError } from '../core/errors.ts';
 
 /**
  * Two validators: bodies are checked strictly (a number where a string belongs is an error, not
@@ -30,6 +31,17 @@ const allowAbsent = (compiled: ValidateFunction): ValidateFunction => {
 };
 
 export const registerValidation = (app: FastifyInstance): void => {
+  // Query values reach SQL as text parameters, which cannot hold NUL: refuse it with a 422.
+  app.addHook('preValidation', (request, _reply, done) => {
+    const query = request.url.split('?')[1];
+    if (query !== undefined && /%00/i.test(query)) {
+      done(new DomainError('VALIDATION_ERROR', 'The query string contains a NUL character', {
+        errors: [{ field: 'querystring', message: 'must not contain NUL (%00)' }],
+      }));
+      return;
+    }
+    done();
+  });
   const strict = build(false);
   const lenient = build(true);
   app.setValidatorCompiler(({ schema, httpPart }): ValidateFunction => {

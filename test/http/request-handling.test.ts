@@ -1,7 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.ts';
-import type { ApiDeps } from '../../src/http/deps.ts';
 import { createTestApi, DEFAULT_HTTP, type TestApi } from '../support/api.ts';
 
 describe('request handling', () => {
@@ -88,7 +87,7 @@ describe('request handling', () => {
     const lines: string[] = [];
     const sink = new Writable({ write(chunk: Buffer, _enc, done) { lines.push(chunk.toString()); done(); } });
     const failingStore = { ...api.deps.store, listEntities: () => Promise.reject(new Error('relation "secret_table" does not exist')) };
-    const app = await buildApp({ ...api.deps, store: failingStore } as ApiDeps, { ...DEFAULT_HTTP, logLevel: 'info' }, sink);
+    const app = await buildApp({ ...api.deps, store: failingStore }, { ...DEFAULT_HTTP, logLevel: 'info' }, sink);
     const token = (await api.auth(['reader'], 'log-check')).authorization;
     const res = await app.inject({ method: 'GET', url: '/api/v1/agents', headers: { authorization: token, 'x-request-id': 'req-500' } });
     expect(res.statusCode).toBe(500);

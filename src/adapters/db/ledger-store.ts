@@ -210,21 +210,21 @@ export class PgLedgerStore implements LedgerStore {
       });
     }
     const session = await this.pool.session();
-    let begun = false;
+    const state = { begun: false };
     const begin = async (): Promise<void> => {
-      if (begun) return;
+      if (state.begun) return;
       await session.query('BEGIN');
-      begun = true;
+      state.begun = true;
     };
     try {
       const tx = new PgLedgerTx(session, actor, begin);
       const result = await work(tx);
       // Not begun: the work only appended, and the flush is a single atomic statement.
       await tx.flush();
-      if (begun) await session.query('COMMIT');
+      if (state.begun) await session.query('COMMIT');
       return result;
     } catch (error) {
-      if (begun) await session.query('ROLLBACK').catch(() => undefined);
+      if (state.begun) await session.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       session.release();

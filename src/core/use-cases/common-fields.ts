@@ -30,21 +30,40 @@ export const commonContent = (name: string, input: CommonInput): CommonContent =
   superseded_by: null,
 });
 
-// PostgreSQL text and jsonb cannot hold U+0000; refuse it up front with a field error instead
-// of letting the driver fail mid-transaction.
-const hasNul = (value: unknown): boolean => {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(hasNul);
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).some(([k, v]) => k.includes('\u0000') || hasNul(v));
+// Lone UTF-16 surrogates have no UTF-8 form and no RFC 8785 form.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const badString = (s: string): string | null =>
+  s.includes('\u0000') ? 'must not contain the NUL character (U+0000)' : LONE_SURROGATE.test(s) ? 'must not contain unpaired UTF-16 surrogates' : null;
+
+/**
+ * What PostgreSQL text/jsonb and RFC 8785 cannot carry: U+0000, unpaired surrogates, non-finite
+ * numbers. Refused up front as a field error, not left to fail mid-transaction as a 500.
+ */
+const unstorable = (value: unknown): string | null => {
+  if (typeof value === 'string') return badString(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? null : 'must be a finite number';
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const why = unstorable(item);
+      if (why !== null) return why;
+    }
+    return null;
   }
-  return false;
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const why = badString(k) ?? unstorable(v);
+      if (why !== null) return why;
+    }
+  }
+  return null;
 };
 
 export const assertStorable = (input: Record<string, unknown>): void => {
   const errors: FieldError[] = [];
   for (const [field, value] of Object.entries(input)) {
-    if (hasNul(value)) errors.push({ field, message: 'must not contain the NUL character (U+0000)' });
+    const why = unstorable(value);
+    if (why !== null) errors.push({ field, message: why });
   }
   if (errors.length > 0) throw new DomainError('VALIDATION_ERROR', 'Request contains unstorable characters', { errors });
 };
