@@ -119,7 +119,7 @@ class PgLedgerTx implements LedgerTx {
       };
     });
     try {
-      await this.client.query('SELECT plant_append($1, $2, $3::jsonb)', [this.actor.subject, this.actor.roles.join(','), json(entries)]);
+      await this.client.query('SELECT plant_append($1, $2, $3::jsonb)', [this.actor.subject, this.actor.roles.join(','), json(entries)], 'plant_append');
     } catch (error) {
       throw translate(error, batch.map((b) => b.record));
     }
@@ -252,7 +252,7 @@ export class PgLedgerStore implements LedgerStore {
 
   async getEntity(id: string): Promise<EntityRecord | undefined> {
     if (!UUID.test(id)) return undefined;
-    const { rows } = await this.pool.query<EntityRow>(`SELECT ${ENTITY_COLUMNS} FROM entities WHERE id = $1`, [id]);
+    const { rows } = await this.pool.query<EntityRow>(`SELECT ${ENTITY_COLUMNS} FROM entities WHERE id = $1`, [id], 'plant_get_entity');
     const row = rows[0];
     return row === undefined ? undefined : toRecord(row);
   }
@@ -269,6 +269,7 @@ export class PgLedgerStore implements LedgerStore {
     const { rows } = await this.pool.query<{ payload: AmendmentPayload; hash: string; signature: string }>(
       'SELECT payload, hash, signature FROM amendments WHERE entity_id = $1 ORDER BY version',
       [entityId],
+      'plant_get_amendments',
     );
     return rows.map(toAmendment);
   }

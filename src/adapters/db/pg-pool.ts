@@ -5,8 +5,9 @@ import type { Sql, SqlPool, SqlResult, SqlSession } from './sql.ts';
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (value) => new Date(value).toISOString());
 
 const wrap = (client: pg.Pool | pg.PoolClient): Sql => ({
-  async query<T>(text: string, params?: readonly unknown[]): Promise<SqlResult<T>> {
-    const result = await client.query(text, params === undefined ? undefined : [...params]);
+  async query<T>(text: string, params?: readonly unknown[], name?: string): Promise<SqlResult<T>> {
+    const values = params === undefined ? undefined : [...params];
+    const result = await (name === undefined ? client.query(text, values) : client.query({ name, text, values: values ?? [] }));
     return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
   },
   async exec(script: string): Promise<void> {

@@ -10,7 +10,11 @@ export interface SqlResult<T> {
 }
 
 export interface Sql {
-  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<SqlResult<T>>;
+  /**
+   * `name` makes it a prepared statement on a server (parsed once per connection); use it only
+   * for fixed texts on hot paths. PGlite ignores it.
+   */
+  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[], name?: string): Promise<SqlResult<T>>;
   /** Runs a multi-statement script without parameters. */
   exec(script: string): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { DomainError } from '../../core/errors.ts';
 import { isRole, type Role } from '../../core/roles.ts';
@@ -30,13 +31,39 @@ const unauthenticated = (why: string): DomainError => new DomainError('UNAUTHENT
  * OIDC issuer's JWKS (when configured). exp, nbf, iss and aud are always checked; the error says
  * which check failed but never echoes the token.
  */
+/** Verified tokens are remembered briefly: a portal sends the same token thousands of times. */
+const CACHE_MAX = 10_000;
+const CACHE_SECONDS = 60;
+
 export class TokenService {
-  private readonly key: Uint8Array;
+  // A KeyObject, built once: handing jose raw bytes makes it import the key on every verify.
+  private readonly key: KeyObject;
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+  private readonly verified = new Map<string, { actor: Actor; until: number }>();
 
   constructor(private readonly settings: TokenSettings) {
-    this.key = new TextEncoder().encode(settings.secret);
+    this.key = createSecretKey(Buffer.from(settings.secret, 'utf8'));
     this.jwks = settings.oidc === undefined ? undefined : createRemoteJWKSet(new URL(settings.oidc.jwksUrl));
+  }
+
+  /**
+   * Verifies (or recalls a recent verification of) a bearer token. A cached entry never outlives
+   * the token's own exp, nor CACHE_SECONDS; the cache is bounded and evicts oldest first.
+   */
+  async verify(token: string): Promise<Actor> {
+    const now = Date.now();
+    const hit = this.verified.get(token);
+    if (hit !== undefined) {
+      if (hit.until > now) return hit.actor;
+      this.verified.delete(token);
+    }
+    const { actor, exp } = await this.verifyFresh(token);
+    if (this.verified.size >= CACHE_MAX) {
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) this.verified.delete(oldest);
+    }
+    this.verified.set(token, { actor, until: Math.min(exp * 1000, now + CACHE_SECONDS * 1000) });
+    return actor;
   }
 
   async mint(subject: string, roles: readonly Role[], ttlSeconds = TOKEN_TTL_SECONDS): Promise<string> {
@@ -51,7 +78,7 @@ export class TokenService {
       .sign(this.key);
   }
 
-  async verify(token: string): Promise<Actor> {
+  private async verifyFresh(token: string): Promise<{ actor: Actor; exp: number }> {
     let alg: string | undefined;
     try {
       alg = decodeProtectedHeader(token).alg;
@@ -66,7 +93,7 @@ export class TokenService {
           audience: this.settings.audience,
           requiredClaims: ['sub', 'exp'],
         });
-        return { subject: payload.sub ?? '', roles: rolesFrom(payload, 'roles') };
+        return { actor: { subject: payload.sub ?? '', roles: rolesFrom(payload, 'roles') }, exp: payload.exp ?? 0 };
       }
       const oidc = this.settings.oidc;
       if (this.jwks === undefined || oidc === undefined) throw unauthenticated(`Tokens signed with ${String(alg)} are not accepted`);
@@ -75,7 +102,7 @@ export class TokenService {
         audience: oidc.audience,
         requiredClaims: ['sub', 'exp'],
       });
-      return { subject: payload.sub ?? '', roles: rolesFrom(payload, oidc.rolesClaim) };
+      return { actor: { subject: payload.sub ?? '', roles: rolesFrom(payload, oidc.rolesClaim) }, exp: payload.exp ?? 0 };
     } catch (error) {
       if (error instanceof DomainError) throw error;
       const code = (error as { code?: string }).code ?? '';
