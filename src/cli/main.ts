@@ -1,6 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../composition/config.ts';
+import { registerAudit } from './commands/audit.ts';
+import { registerKeys } from './commands/keys.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerSeed } from './commands/seed.ts';
+import { registerStatus } from './commands/status.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerToken } from './commands/token.ts';
 
@@ -15,6 +19,10 @@ export const buildProgram = (): Command => {
   registerServe(program);
   registerMigrate(program);
   registerToken(program);
+  registerSeed(program);
+  registerKeys(program);
+  registerAudit(program);
+  registerStatus(program);
   return program;
 };
 

@@ -22,6 +22,7 @@ const schema = z.object({
   DB_APP_PASSWORD: optionalText,
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   MIGRATE_ON_START: bool.default(true),
+  PLANT_SEED: bool.default(true),
   SIGNING_ALGORITHM: z.enum(SIGNATURE_ALGORITHMS).default('RSA-PSS-SHA256'),
   SIGNING_KEY: optionalText,
   SIGNING_KEY_FILE: optionalText,

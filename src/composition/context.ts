@@ -4,6 +4,7 @@ import path from 'node:path';
 import { signingKeyFromPem, loadOrCreateDevKey, type SigningKey } from '../adapters/crypto/keys.ts';
 import { KeyringVerifier, NodeSigner } from '../adapters/crypto/node-signer.ts';
 import { createPgPool, createPglitePool, serviceUrl, switchToRole } from '../adapters/db/database.ts';
+import { lockDataDir } from '../adapters/db/embedded-lock.ts';
 import type { SqlPool } from '../adapters/db/sql.ts';
 import { listKeys, publishKey } from '../adapters/db/key-registry.ts';
 import { PgLedgerStore } from '../adapters/db/ledger-store.ts';
@@ -61,13 +62,20 @@ export interface OpenOptions {
 export const openDatabase = async (config: Config, options: OpenOptions): Promise<{ db: SqlPool; migration: MigrationResult | null }> => {
   const migrateOptions = { appRole: config.DB_APP_ROLE, appPassword: config.DB_APP_PASSWORD };
   if (config.DATABASE_URL === undefined && config.APP_DATABASE_URL === undefined) {
-    const db = await createPglitePool(path.join(path.resolve(config.PLANT_DATA_DIR), 'pgdata'));
+    const dataDir = path.resolve(config.PLANT_DATA_DIR);
+    mkdirSync(dataDir, { recursive: true });
+    const release = lockDataDir(dataDir);
+    let pglite: SqlPool | undefined;
     try {
-      const migration = options.migrate ? await migrate(db, migrateOptions) : null;
-      await switchToRole(db, config.DB_APP_ROLE);
+      pglite = await createPglitePool(path.join(dataDir, 'pgdata'));
+      const migration = options.migrate ? await migrate(pglite, migrateOptions) : null;
+      await switchToRole(pglite, config.DB_APP_ROLE);
+      const inner = pglite;
+      const db: SqlPool = { ...inner, close: async () => { try { await inner.close(); } finally { release(); } } };
       return { db, migration };
     } catch (error) {
-      await db.close();
+      await pglite?.close();
+      release();
       throw error;
     }
   }

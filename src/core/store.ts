@@ -23,6 +23,8 @@ export interface ListFilter {
 
 export interface LedgerReader {
   getEntity(id: string): Promise<EntityRecord | undefined>;
+  /** The non-deleted entity of this kind with this name (case-insensitive), if any. */
+  findByName(kind: EntityKind, name: string): Promise<EntityRecord | undefined>;
   getEntities(ids: readonly string[]): Promise<Map<string, EntityRecord>>;
   /** Amendments of many entities, each list in version order. */
   getAmendmentsFor(entityIds: readonly string[]): Promise<Map<string, Amendment[]>>;

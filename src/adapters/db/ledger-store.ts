@@ -257,6 +257,15 @@ export class PgLedgerStore implements LedgerStore {
     return row === undefined ? undefined : toRecord(row);
   }
 
+  async findByName(kind: EntityKind, name: string): Promise<EntityRecord | undefined> {
+    const { rows } = await this.pool.query<EntityRow>(
+      `SELECT ${ENTITY_COLUMNS} FROM entities WHERE entity_type = $1 AND lower(name) = lower($2) AND status <> 'deleted'`,
+      [kind, name],
+    );
+    const row = rows[0];
+    return row === undefined ? undefined : toRecord(row);
+  }
+
   async getEntities(ids: readonly string[]): Promise<Map<string, EntityRecord>> {
     const wanted = uuids(ids);
     if (wanted.length === 0) return new Map();

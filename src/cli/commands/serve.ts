@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../composition/config.ts';
 import { createContext } from '../../composition/context.ts';
 import { apiDeps, httpOptions } from '../../composition/http.ts';
+import { changedAnything, seedDemoCatalog } from '../../core/use-cases/seed-catalog.ts';
 import { buildApp } from '../../http/app.ts';
+import { summary } from './seed.ts';
 
 export const registerServe = (program: Command): void => {
   program
@@ -11,12 +13,22 @@ export const registerServe = (program: Command): void => {
     .action(async () => {
       const config = loadConfig();
       const ctx = await createContext(config, { migrate: config.MIGRATE_ON_START });
+      // The first start of an empty embedded database loads the demo catalog, so a newcomer
+      // sees a living registry; a server database is never seeded implicitly.
+      let seeded = '';
+      if (ctx.db.engine === 'pglite' && config.PLANT_SEED && Object.keys(await ctx.store.countByKind()).length === 0) {
+        const result = await seedDemoCatalog(ctx.write);
+        if (changedAnything(result)) seeded = `  demo catalog loaded: ${summary(await ctx.store.countByKind())}\n`;
+      }
       const app = await buildApp(apiDeps(ctx), httpOptions(config));
       const address = await app.listen({ host: config.HOST, port: config.PORT });
+      const counts = await ctx.store.countByKind();
       process.stdout.write(
         `Plant is listening on ${address} (${ctx.db.engine}${ctx.db.engine === 'pglite' ? `, data in ${config.PLANT_DATA_DIR}` : ''})\n` +
           `  signing key ${ctx.signingKey.keyId} (${ctx.signingKey.algorithm})${ctx.keyCreated ? ', newly generated' : ''}\n` +
-          `  API docs: ${address}/docs   OpenAPI: ${address}/openapi.json   readiness: ${address}/health/ready\n`,
+          (seeded !== '' ? seeded : `  catalog: ${summary(counts)}\n`) +
+          `  API docs: ${address}/docs   OpenAPI: ${address}/openapi.json   readiness: ${address}/health/ready\n` +
+          `  get a token: npx plant token --role governance   (roles: reader, operator, governance, auditor, admin)\n`,
       );
       let closing = false;
       const shutdown = (signal: string): void => {

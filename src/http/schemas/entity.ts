@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { EntityRecord } from '../../core/entity.ts';
+import { entityView } from '../../core/entity-view.ts';
 import { Uuid } from './common.ts';
 
 const nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -72,20 +72,5 @@ export const EntitySchema = Type.Object(
 export const entityRef = Type.Ref('Entity');
 export const entityListRef = Type.Array(Type.Ref('Entity'));
 
-export const toView = (record: EntityRecord): Record<string, unknown> => ({
-  ...record.content,
-  id: record.id,
-  entity_type: record.entity_type,
-  created_at: record.created_at,
-  updated_at: record.updated_at,
-  deleted_at: record.deleted_at,
-  version: record.version,
-  version_hash: record.version_hash,
-  l0_compliance_status: record.l0_compliance_status,
-  l1_compliance_status: record.l1_compliance_status,
-  drift_detector: record.drift_detector,
-  append_only: true,
-  hash_chain_head: record.hash_chain_head,
-  amendment_count: record.amendment_count,
-  tamper_proof: record.tamper_proof,
-});
+/** The HTTP representation is the core's entity view. */
+export const toView = entityView;

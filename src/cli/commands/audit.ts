@@ -1,0 +1,112 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { listKeys } from '../../adapters/db/key-registry.ts';
+import { ENTITY_KINDS, isKind, type EntityKind } from '../../core/entity.ts';
+import { runAudit, type AuditReport } from '../../core/use-cases/audit.ts';
+import { auditCsv, buildExportBundle } from '../../core/use-cases/export-bundle.ts';
+import { progress } from '../progress.ts';
+import { callServer, CommandFailure, print, printJson, table, withContext } from '../shared.ts';
+
+const AUDITOR = { subject: 'plant-cli', roles: ['auditor'] };
+
+const kindOption = (value: string | undefined): EntityKind | undefined => {
+  if (value === undefined) return undefined;
+  if (!isKind(value)) throw new CommandFailure(`--kind must be one of ${ENTITY_KINDS.join(', ')}`);
+  return value;
+};
+
+interface Summary {
+  total_entities: number;
+  compliant: number;
+  statistics: { l0_pass: number; l1_pass: number; hash_chain_intact: number; requires_review: number };
+  entities: { entity_id: string; entity_type: string; name: string; compliant: boolean; violations: { message: string }[]; chain_intact?: boolean; chain?: { intact: boolean; problems: readonly { check: string; index: number; detail: string }[] } }[];
+}
+
+const render = (report: Summary): string => {
+  const kinds = [...new Set(report.entities.map((e) => e.entity_type))];
+  const rows = kinds.map((k) => {
+    const of = report.entities.filter((e) => e.entity_type === k);
+    return [k, of.length, of.filter((e) => e.compliant).length, of.length - of.filter((e) => e.compliant).length];
+  });
+  const problems = report.entities
+    .filter((e) => !e.compliant)
+    .flatMap((e) => [
+      ...e.violations.map((v) => `  ${e.entity_type} ${e.entity_id} (${e.name}): ${v.message}`),
+      ...(e.chain?.problems ?? []).map((p) => `  ${e.entity_type} ${e.entity_id} (${e.name}): chain ${p.check} at index ${p.index}: ${p.detail}`),
+    ]);
+  const s = report.statistics;
+  return [
+    table(['KIND', 'ENTITIES', 'COMPLIANT', 'PROBLEMS'], rows),
+    '',
+    `Total ${report.total_entities}, compliant ${report.compliant}; L0 pass ${s.l0_pass}, L1 pass ${s.l1_pass}, chains intact ${s.hash_chain_intact}, awaiting review ${s.requires_review}.`,
+    ...(problems.length > 0 ? ['', 'Problems:', ...problems] : []),
+  ].join('\n');
+};
+
+const toSummary = (report: AuditReport): Summary => ({
+  ...report,
+  entities: report.entities.map((e) => ({ ...e, chain_intact: e.chain.intact })),
+});
+
+export const registerAudit = (program: Command): void => {
+  const audit = program.command('audit').description('Verify and export the registry');
+
+  audit
+    .command('run')
+    .description('Re-verify every hash, link, signature and rule; exit 1 if anything fails')
+    .option('-k, --kind <kind>', `only one kind (${ENTITY_KINDS.join(', ')})`)
+    .option('--entity <id>', 'only one entity')
+    .option('--json', 'print the full report as JSON')
+    .option('--url <url>', 'audit through a running server instead of the database')
+    .option('--token <token>', 'bearer token for --url (default: $PLANT_TOKEN)')
+    .action(async (options: { kind?: string; entity?: string; json?: boolean; url?: string; token?: string }) => {
+      const kind = kindOption(options.kind);
+      let report: Summary;
+      if (options.url !== undefined) {
+        const query = new URLSearchParams({ ...(kind === undefined ? {} : { entity_type: kind }), ...(options.entity === undefined ? {} : { entity_id: options.entity }) });
+        report = (await (await callServer(options.url, options.token, 'POST', `/api/v1/audit/run?${query.toString()}`)).json()) as Summary;
+      } else {
+        report = await withContext(async (ctx) => {
+          const bar = progress('Auditing');
+          const result = await runAudit(ctx.audit, AUDITOR, { kind, entityId: options.entity, record: true, onProgress: bar.update });
+          bar.stop();
+          return toSummary(result);
+        });
+      }
+      if (options.json === true) printJson(report);
+      else print(render(report));
+      const failing = report.total_entities - report.compliant;
+      if (options.entity !== undefined && report.total_entities === 0) throw new CommandFailure(`entity ${options.entity} not found`);
+      if (failing > 0) throw new CommandFailure(`audit found problems: ${failing} of ${report.total_entities} entities are not compliant`);
+    });
+
+  audit
+    .command('export')
+    .description('Export the bundle (JSON: entities, amendments, signatures, public keys) or the report (CSV)')
+    .option('-f, --format <format>', 'json or csv', 'json')
+    .option('-o, --out <file>', 'write to a file instead of standard output')
+    .option('-k, --kind <kind>', 'only one kind')
+    .option('--url <url>', 'export through a running server instead of the database')
+    .option('--token <token>', 'bearer token for --url (default: $PLANT_TOKEN)')
+    .action(async (options: { format: string; out?: string; kind?: string; url?: string; token?: string }) => {
+      if (options.format !== 'json' && options.format !== 'csv') throw new CommandFailure('--format must be json or csv');
+      const kind = kindOption(options.kind);
+      let text: string;
+      if (options.url !== undefined) {
+        const query = new URLSearchParams({ format: options.format, ...(kind === undefined ? {} : { entity_type: kind }) });
+        text = await (await callServer(options.url, options.token, 'GET', `/api/v1/audit/export?${query.toString()}`)).text();
+      } else {
+        text = await withContext(async (ctx) => {
+          const bar = progress('Exporting');
+          const { bundle, report } = await buildExportBundle({ ...ctx.audit, listKeys: () => listKeys(ctx.db) }, AUDITOR, kind, bar.update);
+          bar.stop();
+          return options.format === 'csv' ? auditCsv(report.entities) : `${JSON.stringify(bundle, null, 2)}\n`;
+        });
+      }
+      if (options.out === undefined) process.stdout.write(text);
+      else {
+        writeFileSync(options.out, text);
+        process.stderr.write(`Wrote ${options.format.toUpperCase()} export to ${options.out}\n`);
+      }
+    });
+};

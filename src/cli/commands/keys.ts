@@ -1,0 +1,69 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { generatePem, rotateDevKey, signingKeyFromPem } from '../../adapters/crypto/keys.ts';
+import { listKeys, publishKey, retireKey } from '../../adapters/db/key-registry.ts';
+import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from '../../core/amendment.ts';
+import { keysDir } from '../../composition/context.ts';
+import { CommandFailure, print, printJson, table, withContext } from '../shared.ts';
+
+const algorithmOption = (value: string): SignatureAlgorithm => {
+  if (!(SIGNATURE_ALGORITHMS as readonly string[]).includes(value)) throw new CommandFailure(`--algorithm must be one of ${SIGNATURE_ALGORITHMS.join(', ')}`);
+  return value as SignatureAlgorithm;
+};
+
+export const registerKeys = (program: Command): void => {
+  const keys = program.command('keys').description('Amendment signing keys: generate, list, rotate');
+
+  keys
+    .command('generate')
+    .description('Generate a new private signing key (PKCS#8 PEM, mode 0600) for SIGNING_KEY_FILE')
+    .requiredOption('-o, --out <file>', 'where to write the private key (never overwritten)')
+    .option('-a, --algorithm <alg>', `${SIGNATURE_ALGORITHMS.join(' or ')}`, 'RSA-PSS-SHA256')
+    .option('--json', 'print the key id as JSON')
+    .action(async (options: { out: string; algorithm: string; json?: boolean }) => {
+      const algorithm = algorithmOption(options.algorithm);
+      if (existsSync(options.out)) throw new CommandFailure(`${options.out} exists; refusing to overwrite a key`);
+      const pem = await generatePem(algorithm);
+      writeFileSync(options.out, pem, { mode: 0o600, flag: 'wx' });
+      const key = await signingKeyFromPem(pem);
+      if (options.json === true) printJson({ key_id: key.keyId, algorithm, file: options.out });
+      else print(`Wrote ${algorithm} key ${key.keyId} to ${options.out}. Set SIGNING_KEY_FILE=${options.out} to sign with it.`);
+    });
+
+  keys
+    .command('list')
+    .description('List published public keys (current and retired)')
+    .option('--json', 'print as JSON')
+    .action(async (options: { json?: boolean }) => {
+      await withContext(async (ctx) => {
+        const published = await listKeys(ctx.db);
+        const rows = published.map((k) => ({
+          key_id: k.keyId,
+          algorithm: k.algorithm,
+          created_at: k.createdAt,
+          retired_at: k.retiredAt,
+          current: k.keyId === ctx.signingKey.keyId,
+        }));
+        if (options.json === true) printJson(rows);
+        else print(table(['KEY ID', 'ALGORITHM', 'CREATED', 'RETIRED', 'CURRENT'], rows.map((r) => [r.key_id, r.algorithm, r.created_at, r.retired_at ?? '-', r.current ? 'yes' : ''])));
+      });
+    });
+
+  keys
+    .command('rotate')
+    .description('Development keys: retire the current key (kept published) and generate a new one')
+    .option('--json', 'print as JSON')
+    .action(async (options: { json?: boolean }) => {
+      await withContext(async (ctx, config) => {
+        if (config.SIGNING_KEY !== undefined || config.SIGNING_KEY_FILE !== undefined) {
+          throw new CommandFailure('the signing key comes from configuration: create one with `plant keys generate`, point SIGNING_KEY_FILE at it and restart');
+        }
+        const { previous, current } = await rotateDevKey(keysDir(config), config.SIGNING_ALGORITHM);
+        await publishKey(ctx.db, current);
+        if (previous !== null) await retireKey(ctx.db, previous.keyId);
+        const result = { retired: previous?.keyId ?? null, current: current.keyId, algorithm: current.algorithm };
+        if (options.json === true) printJson(result);
+        else print(`Rotated: ${result.retired ?? '(none)'} retired (still published), ${result.current} now signs. Restart the server to use it.`);
+      });
+    });
+};

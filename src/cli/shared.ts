@@ -1,0 +1,45 @@
+import { loadConfig, type Config } from '../composition/config.ts';
+import { createContext, type AppContext } from '../composition/context.ts';
+
+/** Opens the database the CLI works on: DATABASE_URL, or the embedded one in PLANT_DATA_DIR. */
+export const withContext = async <T,>(work: (ctx: AppContext, config: Config) => Promise<T>, migrate = false): Promise<T> => {
+  const config = loadConfig();
+  const ctx = await createContext(config, { migrate });
+  try {
+    return await work(ctx, config);
+  } finally {
+    await ctx.close();
+  }
+};
+
+export const print = (text: string): void => {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+};
+
+export const printJson = (value: unknown): void => {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+};
+
+/** A failure that should end the command with exit code 1 and this one-line reason. */
+export class CommandFailure extends Error {
+  override name = 'CommandFailure';
+}
+
+/** Fixed-width text table for terminal summaries. */
+export const table = (header: string[], rows: (string | number)[][]): string => {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  return cells.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+};
+
+/** Calls a running server's API with a bearer token (--token or PLANT_TOKEN). */
+export const callServer = async (url: string, token: string | undefined, method: string, path: string): Promise<Response> => {
+  const bearer = token ?? process.env.PLANT_TOKEN;
+  if (bearer === undefined || bearer === '') throw new CommandFailure('--url needs a token: pass --token or set PLANT_TOKEN (see `plant token`)');
+  const res = await fetch(new URL(path, url), { method, headers: { authorization: `Bearer ${bearer}` } });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as { detail?: string; error_code?: string };
+    throw new CommandFailure(`server answered ${res.status} ${body.error_code ?? ''}: ${body.detail ?? res.statusText}`);
+  }
+  return res;
+};

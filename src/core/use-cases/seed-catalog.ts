@@ -1,0 +1,109 @@
+import { DEMO_INDUSTRIES, DEMO_ROLES, DEMO_SKILLS, DEMO_TEAM_COUNT, demoAgents } from '../../catalog/demo-catalog.ts';
+import type { EntityKind, EntityRecord, SkillContent } from '../entity.ts';
+import type { Actor } from '../store.ts';
+import { certify } from './certification.ts';
+import { createAgent, createIndustry, createJobRole, createSkill, createTeam } from './create.ts';
+import type { WriteDeps } from './deps.ts';
+
+/** The authority that certifies the demo catalog. */
+export const GENESIS_ACTOR: Actor = { subject: 'genesis', roles: ['admin'] };
+
+export interface SeedResult {
+  created: Record<EntityKind, number>;
+  certified: number;
+  existing: number;
+  total: number;
+}
+
+const ZERO = (): Record<EntityKind, number> => ({ Industry: 0, Skill: 0, JobRole: 0, Agent: 0, Team: 0 });
+
+/** 3 industries, 19 skills and 10 roles (each certified), 50 agents, 6 teams. */
+export const SEED_STEPS = DEMO_INDUSTRIES.length + 2 * DEMO_SKILLS.length + 2 * DEMO_ROLES.length + 50 + DEMO_TEAM_COUNT;
+
+/**
+ * Loads the demo catalog through the same use cases as the API, so every record is validated,
+ * signed and chained. Idempotent and resumable: whatever exists (by kind and name) is reused, a
+ * skill or role left uncertified by an interrupted run is certified, nothing is written twice.
+ */
+export const seedDemoCatalog = async (
+  deps: WriteDeps,
+  onStep: (done: number, total: number) => void = () => undefined,
+  actor: Actor = GENESIS_ACTOR,
+): Promise<SeedResult> => {
+  const result: SeedResult = { created: ZERO(), certified: 0, existing: 0, total: SEED_STEPS };
+  let done = 0;
+  const step = (): void => {
+    onStep(++done, SEED_STEPS);
+  };
+  const ensure = async <K extends EntityKind>(kind: K, name: string, create: () => Promise<EntityRecord<K>>): Promise<EntityRecord<K>> => {
+    const found = await deps.store.findByName(kind, name);
+    step();
+    if (found !== undefined) {
+      result.existing++;
+      return found as EntityRecord<K>;
+    }
+    result.created[kind]++;
+    return create();
+  };
+  const ensureCertified = async (kind: 'Skill' | 'JobRole', record: EntityRecord): Promise<EntityRecord> => {
+    step();
+    if ((record.content as SkillContent).certification.certified) return record;
+    result.certified++;
+    return certify(deps, actor, kind, record.id, { reason: 'Genesis certification of the demo catalog' });
+  };
+
+  const industries = new Map<string, EntityRecord>();
+  for (const i of DEMO_INDUSTRIES) {
+    industries.set(i.name, await ensure('Industry', i.name, () => createIndustry(deps, actor, { name: i.name, description: i.description, tags: [i.name.toLowerCase()] })));
+  }
+  const skills = new Map<string, EntityRecord>();
+  for (const s of DEMO_SKILLS) {
+    const skill = await ensure('Skill', s.name, () => createSkill(deps, actor, { name: s.name, description: s.description, category: s.category, tags: [s.category] }));
+    skills.set(s.name, await ensureCertified('Skill', skill));
+  }
+  const roles = new Map<string, EntityRecord>();
+  for (const r of DEMO_ROLES) {
+    const role = await ensure('JobRole', r.name, () =>
+      createJobRole(deps, actor, {
+        name: r.name,
+        description: r.description,
+        required_skills: r.skills.map((s) => skills.get(s)?.id ?? ''),
+        seniority_level: r.seniority,
+        industry_id: industries.get(r.industry)?.id ?? null,
+        tags: ['role'],
+      }),
+    );
+    roles.set(r.name, await ensureCertified('JobRole', role));
+  }
+  const teamMembers = new Map<number, string[]>();
+  for (const a of demoAgents()) {
+    const role = DEMO_ROLES.find((r) => r.name === a.role);
+    const agent = await ensure('Agent', a.name, () =>
+      createAgent(deps, actor, {
+        name: a.name,
+        skill_id: skills.get(a.skill)?.id ?? '',
+        job_role_id: roles.get(a.role)?.id ?? '',
+        industry_id: industries.get(role?.industry ?? '')?.id ?? '',
+        tags: ['agent'],
+      }),
+    );
+    if (a.team !== null) teamMembers.set(a.team, [...(teamMembers.get(a.team) ?? []), agent.id]);
+  }
+  for (let t = 0; t < DEMO_TEAM_COUNT; t++) {
+    const role = DEMO_ROLES[t];
+    if (role === undefined) break;
+    await ensure('Team', `Team ${t + 1}`, () =>
+      createTeam(deps, actor, {
+        name: `Team ${t + 1}`,
+        description: `Specialized team for ${role.name}: ${role.description}`,
+        job_role_id: roles.get(role.name)?.id ?? '',
+        industry_id: industries.get(role.industry)?.id ?? null,
+        agents: teamMembers.get(t) ?? [],
+        tags: ['team'],
+      }),
+    );
+  }
+  return result;
+};
+
+export const changedAnything = (r: SeedResult): boolean => r.certified > 0 || Object.values(r.created).some((n) => n > 0);

@@ -1,0 +1,141 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createPglitePool } from '../../src/adapters/db/database.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+interface Run {
+  code: number | null;
+  out: string;
+  err: string;
+}
+
+describe('the plant CLI, run as a real process', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'plant-cli-'));
+  const env = { ...process.env, PLANT_DATA_DIR: path.join(dir, 'data'), SIGNING_ALGORITHM: 'Ed25519', DATABASE_URL: '', LOG_LEVEL: 'warn' };
+  const plant = (args: string[], extra: Record<string, string> = {}): Run => {
+    const res = spawnSync(process.execPath, [path.join(root, 'bin/plant.js'), ...args], { cwd: root, env: { ...env, ...extra }, encoding: 'utf8', timeout: 120_000 });
+    return { code: res.status, out: res.stdout, err: res.stderr };
+  };
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('--help works on every command, and bad usage exits 2', () => {
+    for (const args of [[], ['serve'], ['migrate'], ['seed'], ['token'], ['keys'], ['keys', 'generate'], ['keys', 'list'], ['keys', 'rotate'], ['audit'], ['audit', 'run'], ['audit', 'export'], ['status']]) {
+      const res = plant([...args, '--help']);
+      expect(res.code, args.join(' ')).toBe(0);
+      expect(res.out).toContain('Usage: plant');
+    }
+    expect(plant(['no-such-command']).code).toBe(2);
+    expect(plant(['token']).code).toBe(2); // --role is required
+  });
+
+  it('migrate, then seed (twice: the second changes nothing), then status', () => {
+    const migrated = plant(['migrate', '--json']);
+    expect(migrated.code, migrated.err).toBe(0);
+    expect(JSON.parse(migrated.out)).toMatchObject({ engine: 'pglite', applied: ['0001_ledger', '0002_service_accounts'], current_version: 2 });
+    expect(plant(['migrate']).out).toContain('up to date');
+
+    const seeded = plant(['seed']);
+    expect(seeded.code, seeded.err).toBe(0);
+    expect(seeded.out).toContain('Demo catalog loaded: 3 industries, 19 skills, 10 job roles, 6 teams, 50 agents');
+    const again = plant(['seed', '--json']);
+    expect(JSON.parse(again.out)).toMatchObject({ changed: false, existing: 88 });
+
+    const status = JSON.parse(plant(['status', '--json']).out) as { migrations: { current: boolean }; counts: Record<string, number>; signing_key: { algorithm: string } };
+    expect(status.migrations.current).toBe(true);
+    expect(status.counts).toEqual({ Agent: 50, Industry: 3, JobRole: 10, Skill: 19, Team: 6 });
+    expect(status.signing_key.algorithm).toBe('Ed25519');
+    expect(plant(['status']).out).toMatch(/Migrations 2\/2 applied, current/);
+  });
+
+  it('token prints a usable JWT, and refuses unknown roles with exit 1', () => {
+    const token = plant(['token', '--role', 'auditor', '--sub', 'cli-test']);
+    expect(token.code).toBe(0);
+    const payload = JSON.parse(Buffer.from(token.out.trim().split('.')[1] ?? '', 'base64url').toString()) as { sub: string; roles: string[]; exp: number };
+    expect(payload).toMatchObject({ sub: 'cli-test', roles: ['auditor'] });
+    const bad = plant(['token', '--role', 'superuser']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toBe('plant: unknown role(s): superuser (use reader, operator, governance, auditor, admin)\n');
+  });
+
+  it('audit run: a table and exit 0 when clean; --json; a bad --kind exits 1', () => {
+    const run = plant(['audit', 'run']);
+    expect(run.code, run.err).toBe(0);
+    expect(run.out).toContain('Total 88, compliant 88');
+    expect(JSON.parse(plant(['audit', 'run', '--kind', 'Skill', '--json']).out)).toMatchObject({ total_entities: 19, compliant: 19 });
+    expect(plant(['audit', 'run', '--kind', 'Robot']).code).toBe(1);
+  });
+
+  it('audit export: JSON bundle and CSV to files; a bad format exits 1', () => {
+    const bundleFile = path.join(dir, 'bundle.json');
+    expect(plant(['audit', 'export', '--out', bundleFile]).code).toBe(0);
+    const bundle = JSON.parse(readFileSync(bundleFile, 'utf8')) as { format: string; entities: { amendments: unknown[] }[]; public_keys: { keys: unknown[] } };
+    expect(bundle.format).toBe('plant.export/v1');
+    expect(bundle.entities).toHaveLength(88);
+    expect(bundle.public_keys.keys).toHaveLength(1);
+    const csv = plant(['audit', 'export', '--format', 'csv']);
+    expect(csv.out.trim().split('\r\n')).toHaveLength(89);
+    expect(plant(['audit', 'export', '--format', 'xml']).code).toBe(1);
+  });
+
+  it('keys: generate (0600, never overwrites), list, rotate (old key stays published; old amendments still verify)', () => {
+    const keyFile = path.join(dir, 'prod-key.pem');
+    const generated = plant(['keys', 'generate', '--algorithm', 'Ed25519', '--out', keyFile, '--json']);
+    expect(generated.code, generated.err).toBe(0);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(plant(['keys', 'generate', '--out', keyFile]).code).toBe(1);
+
+    const rotated = JSON.parse(plant(['keys', 'rotate', '--json']).out) as { retired: string; current: string };
+    expect(rotated.retired).not.toBe(rotated.current);
+    const listed = JSON.parse(plant(['keys', 'list', '--json']).out) as { key_id: string; retired_at: string | null; current: boolean }[];
+    expect(listed.find((k) => k.key_id === rotated.retired)?.retired_at).not.toBeNull();
+    expect(listed.find((k) => k.key_id === rotated.current)?.current).toBe(true);
+    expect(plant(['audit', 'run']).code).toBe(0);
+    const configured = plant(['keys', 'rotate'], { SIGNING_KEY_FILE: keyFile });
+    expect(configured.code).toBe(1);
+    expect(configured.err).toContain('the signing key comes from configuration');
+  });
+
+  it('audit run exits 1 with a one-line reason when it finds tampering', async () => {
+    // Tamper as the database owner with triggers disabled, the way an insider would.
+    const db = await createPglitePool(path.join(dir, 'data', 'pgdata'));
+    await db.exec("ALTER TABLE amendments DISABLE TRIGGER USER; UPDATE amendments SET payload = jsonb_set(payload, '{content,description}', '\"tampered\"') WHERE version = 1 AND entity_type = 'Industry' AND payload->'content'->>'name' = 'Sales'; ALTER TABLE amendments ENABLE TRIGGER USER;");
+    await db.close();
+    const run = plant(['audit', 'run']);
+    expect(run.code).toBe(1);
+    expect(run.err).toBe('plant: audit found problems: 1 of 88 entities are not compliant\n');
+    expect(run.out).toMatch(/Industry .* \(Sales\): chain hash at index 0/);
+  });
+
+  it('refuses to open an embedded database that a running server holds', () => {
+    const lock = path.join(dir, 'data', 'plant.lock');
+    writeFileSync(lock, String(process.pid));
+    try {
+      const res = plant(['status']);
+      expect(res.code).toBe(1);
+      expect(res.err).toContain(`is in use by process ${process.pid}`);
+    } finally {
+      rmSync(lock);
+    }
+    expect(existsSync(lock)).toBe(false);
+    expect(plant(['status']).code).toBe(0);
+  });
+
+  it('configuration errors exit 3 and name every bad variable', () => {
+    const res = plant(['status'], { PORT: 'x', SIGNING_ALGORITHM: 'DSA' });
+    expect(res.code).toBe(3);
+    expect(res.err).toContain('PORT');
+    expect(res.err).toContain('SIGNING_ALGORITHM');
+  });
+
+  it('migrate against an unreachable server exits 1', () => {
+    const res = plant(['migrate'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    expect(res.code).toBe(1);
+    expect(res.err).toMatch(/^plant: .*ECONNREFUSED/);
+  });
+});
