@@ -13,7 +13,7 @@ const cli = path.join(root, 'bin/plant.js');
  */
 describe('governance flow against a running server (embedded database)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'plant-flow-'));
-  const env = { ...process.env, PLANT_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: '', SIGNING_ALGORITHM: 'Ed25519' };
+  const env = { ...process.env, PLANT_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: '', SIGNING_ALGORITHM: 'Ed25519', PLANT_SEED: 'false' };
   let server: ChildProcess;
   let base = '';
 

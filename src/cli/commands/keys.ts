@@ -18,7 +18,7 @@ export const registerKeys = (program: Command): void => {
     .command('generate')
     .description('Generate a new private signing key (PKCS#8 PEM, mode 0600) for SIGNING_KEY_FILE')
     .requiredOption('-o, --out <file>', 'where to write the private key (never overwritten)')
-    .option('-a, --algorithm <alg>', `${SIGNATURE_ALGORITHMS.join(' or ')}`, 'RSA-PSS-SHA256')
+    .option('-a, --algorithm <alg>', SIGNATURE_ALGORITHMS.join(' or '), 'RSA-PSS-SHA256')
     .option('--json', 'print the key id as JSON')
     .action(async (options: { out: string; algorithm: string; json?: boolean }) => {
       const algorithm = algorithmOption(options.algorithm);
