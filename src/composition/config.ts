@@ -58,7 +58,16 @@ export class ConfigError extends Error {
  * (some are secrets), and the result is frozen. Production refuses to start without real
  * secrets rather than falling back to development conveniences.
  */
-export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
+export interface LoadOptions {
+  /**
+   * Whether this process will sign and serve (serve, seed, …). `plant migrate` only needs the
+   * owner's DATABASE_URL, so production does not demand runtime secrets from it.
+   */
+  signs?: boolean;
+}
+
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config => {
+  const signs = options.signs ?? true;
   const parsed = schema.safeParse(env);
   const problems = parsed.success
     ? []
@@ -71,7 +80,10 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     if (c.JWT_JWKS_URL !== undefined && (env.JWT_ISSUER === undefined || env.JWT_AUDIENCE === undefined)) {
       problems.push('JWT_ISSUER and JWT_AUDIENCE: required with JWT_JWKS_URL (the external issuer\'s values)');
     }
-    if (c.NODE_ENV === 'production') {
+    if (c.NODE_ENV === 'production' && !signs && c.DATABASE_URL === undefined) {
+      problems.push('DATABASE_URL: required in production (the embedded database is for development)');
+    }
+    if (c.NODE_ENV === 'production' && signs) {
       if (c.SIGNING_KEY === undefined && c.SIGNING_KEY_FILE === undefined) {
         problems.push('SIGNING_KEY or SIGNING_KEY_FILE: required in production (no key is generated there)');
       }

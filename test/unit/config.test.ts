@@ -38,6 +38,20 @@ describe('configuration', () => {
     ]);
   });
 
+  it('lets production migrations run with only the owner database URL', () => {
+    const migrate = (env: NodeJS.ProcessEnv): string[] => {
+      try {
+        loadConfig(env, { signs: false });
+      } catch (error) {
+        if (error instanceof ConfigError) return error.problems;
+        throw error;
+      }
+      return [];
+    };
+    expect(migrate({ NODE_ENV: 'production', DATABASE_URL: 'postgres://owner@db/plant' })).toEqual([]);
+    expect(migrate({ NODE_ENV: 'production' }).map((p) => p.split(':')[0])).toEqual(['DATABASE_URL']);
+  });
+
   it('accepts a complete production configuration', () => {
     expect(
       problems({

@@ -8,7 +8,7 @@ export const registerMigrate = (program: Command): void => {
     .description('Apply pending database migrations (DATABASE_URL for a server, else the embedded database in PLANT_DATA_DIR)')
     .option('--json', 'print the result as JSON')
     .action(async (options: { json?: boolean }) => {
-      const config = loadConfig();
+      const config = loadConfig(process.env, { signs: false });
       const { db, migration } = await openDatabase(config, { migrate: true });
       await db.close();
       const result = { engine: db.engine, applied: migration?.applied ?? [], current_version: migration?.current ?? 0 };

@@ -1,0 +1,17 @@
+project_id                   = "plant-demo"
+region                       = "asia-south1"
+environment                  = "demo"
+image                        = "asia-south1-docker.pkg.dev/plant-demo/plant/plant@sha256:0000000000000000000000000000000000000000000000000000000000000000"
+private_network_id           = "projects/plant-demo/global/networks/plant"
+min_instances                = 0
+max_instances                = 4
+db_tier                      = "db-custom-1-3840"
+db_availability_type         = "ZONAL"
+db_point_in_time_recovery    = false
+db_deletion_protection       = false
+cors_origins                 = "https://cp.demo.example.com,https://pp.demo.example.com"
+owner_database_url_secret_id = "plant-demo-owner-database-url"
+owner_password_secret_id     = "plant-demo-owner-password"
+app_database_url_secret_id   = "plant-demo-app-database-url"
+jwt_secret_id                = "plant-demo-jwt-secret"
+signing_key_secret_id        = "plant-demo-signing-key"

@@ -1,0 +1,17 @@
+project_id                   = "plant-prod"
+region                       = "asia-south1"
+environment                  = "prod"
+image                        = "asia-south1-docker.pkg.dev/plant-prod/plant/plant@sha256:0000000000000000000000000000000000000000000000000000000000000000"
+private_network_id           = "projects/plant-prod/global/networks/plant"
+min_instances                = 2
+max_instances                = 50
+db_tier                      = "db-custom-4-16384"
+db_availability_type         = "REGIONAL"
+db_point_in_time_recovery    = true
+db_deletion_protection       = true
+cors_origins                 = "https://cp.example.com,https://pp.example.com"
+owner_database_url_secret_id = "plant-prod-owner-database-url"
+owner_password_secret_id     = "plant-prod-owner-password"
+app_database_url_secret_id   = "plant-prod-app-database-url"
+jwt_secret_id                = "plant-prod-jwt-secret"
+signing_key_secret_id        = "plant-prod-signing-key"

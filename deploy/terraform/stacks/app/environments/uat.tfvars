@@ -1,0 +1,17 @@
+project_id                   = "plant-uat"
+region                       = "asia-south1"
+environment                  = "uat"
+image                        = "asia-south1-docker.pkg.dev/plant-uat/plant/plant@sha256:0000000000000000000000000000000000000000000000000000000000000000"
+private_network_id           = "projects/plant-uat/global/networks/plant"
+min_instances                = 1
+max_instances                = 10
+db_tier                      = "db-custom-1-3840"
+db_availability_type         = "ZONAL"
+db_point_in_time_recovery    = true
+db_deletion_protection       = false
+cors_origins                 = "https://cp.uat.example.com,https://pp.uat.example.com"
+owner_database_url_secret_id = "plant-uat-owner-database-url"
+owner_password_secret_id     = "plant-uat-owner-password"
+app_database_url_secret_id   = "plant-uat-app-database-url"
+jwt_secret_id                = "plant-uat-jwt-secret"
+signing_key_secret_id        = "plant-uat-signing-key"

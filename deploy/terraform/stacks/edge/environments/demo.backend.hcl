@@ -1,0 +1,2 @@
+bucket = "plant-terraform-state"
+prefix = "plant/demo/edge"

@@ -1,0 +1,2 @@
+bucket = "plant-terraform-state"
+prefix = "plant/uat/edge"
