@@ -25,7 +25,7 @@ const resources = (type: string, within: string[] = [...parsed.keys()]): { file:
     const byType = (hcl(file).resource as Record<string, Record<string, Block[]>> | undefined)?.[type] ?? {};
     return Object.entries(byType).flatMap(([name, bodies]) => bodies.map((body) => ({ file, name, body })));
   });
-const first = <T,>(value: unknown): T => (Array.isArray(value) ? value[0] : value) as T;
+const first = (value: unknown): Block => (Array.isArray(value) ? value[0] : value) as Block;
 const stacks = ['app', 'edge'];
 const stackFiles = (stack: string): string[] => [...parsed.keys()].filter((f) => f.includes(`/stacks/${stack}/`) && f.endsWith('.tf'));
 
@@ -90,27 +90,27 @@ describe('Terraform (parsed with a real HCL parser)', () => {
     });
 
     it('runs as its own service account, with secrets from Secret Manager and the probes on /health/ready and /health', () => {
-      const template = first<Block>(service().template);
+      const template = first(service().template);
       expect(template.service_account).toBe('${google_service_account.plant.email}');
-      const container = first<Block>(template.containers);
-      expect(first<Block>(first<Block>(container.startup_probe).http_get)).toMatchObject({ path: '/health/ready' });
-      expect(first<Block>(first<Block>(container.liveness_probe).http_get)).toMatchObject({ path: '/health' });
+      const container = first(template.containers);
+      expect(first(first(container.startup_probe).http_get)).toMatchObject({ path: '/health/ready' });
+      expect(first(first(container.liveness_probe).http_get)).toMatchObject({ path: '/health' });
       const env = container.env as { name: string; value?: string; value_source?: unknown }[];
       for (const secret of ['APP_DATABASE_URL', 'JWT_SECRET']) {
         const entry = env.find((e) => e.name === secret);
         expect(entry?.value, secret).toBeUndefined();
         expect(JSON.stringify(entry?.value_source)).toContain('secret_key_ref');
       }
-      expect(first<Block>(template.scaling)).toMatchObject({ min_instance_count: '${var.min_instances}', max_instance_count: '${var.max_instances}' });
+      expect(first(template.scaling)).toMatchObject({ min_instance_count: '${var.min_instances}', max_instance_count: '${var.max_instances}' });
     });
   });
 
   describe('the database', () => {
     it('has no public IP, requires TLS, and keeps backups and PITR configurable', () => {
       const instance = resources('google_sql_database_instance')[0]?.body;
-      const settings = first<Block>(instance?.settings);
-      expect(first<Block>(settings.ip_configuration)).toMatchObject({ ipv4_enabled: false, ssl_mode: 'ENCRYPTED_ONLY' });
-      expect(first<Block>(settings.backup_configuration)).toMatchObject({ enabled: '${var.backups_enabled}', point_in_time_recovery_enabled: '${var.point_in_time_recovery}' });
+      const settings = first(instance?.settings);
+      expect(first(settings.ip_configuration)).toMatchObject({ ipv4_enabled: false, ssl_mode: 'ENCRYPTED_ONLY' });
+      expect(first(settings.backup_configuration)).toMatchObject({ enabled: '${var.backups_enabled}', point_in_time_recovery_enabled: '${var.point_in_time_recovery}' });
     });
 
     it('takes passwords only from Secret Manager or sensitive variables, and never outputs them', () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 const root = path.resolve(import.meta.dirname, '../..');
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the document's shape
 const yaml = <T,>(file: string): T => parse(readFileSync(path.join(root, file), 'utf8')) as T;
 
 interface Step { name?: string; run?: string; uses?: string; with?: Record<string, unknown>; 'working-directory'?: string }
