@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../composition/config.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerKeys } from './commands/keys.ts';
+import { registerLog } from './commands/log.ts';
+import { registerVerify } from './commands/verify.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerSeed } from './commands/seed.ts';
 import { registerStatus } from './commands/status.ts';
@@ -23,6 +25,8 @@ export const buildProgram = (): Command => {
   registerKeys(program);
   registerAudit(program);
   registerStatus(program);
+  registerVerify(program);
+  registerLog(program);
   return program;
 };
 

@@ -27,6 +27,10 @@ const schema = z.object({
   SIGNING_KEY: optionalText,
   SIGNING_KEY_FILE: optionalText,
   JWT_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  LOG_ORIGIN: z.string().regex(/^[A-Za-z0-9.:_/-]{1,255}$/, 'a log origin such as plant.example.com/log (no spaces or +)').default('localhost/plant-log'),
+  LOG_KEY: optionalText,
+  LOG_KEY_FILE: optionalText,
+  CHECKPOINT_INTERVAL: z.coerce.number().min(0.05).max(86_400).default(10),
   JWT_ISSUER: z.string().min(1).default('plant'),
   JWT_AUDIENCE: z.string().min(1).default('plant-api'),
   JWT_JWKS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -88,6 +92,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, options: LoadOp
         problems.push('SIGNING_KEY or SIGNING_KEY_FILE: required in production (no key is generated there)');
       }
       if (c.JWT_SECRET === undefined) problems.push('JWT_SECRET: required in production');
+      if (c.LOG_KEY === undefined && c.LOG_KEY_FILE === undefined) {
+        problems.push('LOG_KEY or LOG_KEY_FILE: required in production (the Ed25519 key that signs log checkpoints)');
+      }
       if (c.DATABASE_URL === undefined && c.APP_DATABASE_URL === undefined) {
         problems.push('DATABASE_URL: required in production (the embedded database is for development)');
       }

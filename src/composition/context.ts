@@ -9,12 +9,23 @@ import type { SqlPool } from '../adapters/db/sql.ts';
 import { listKeys, publishKey } from '../adapters/db/key-registry.ts';
 import { PgLedgerStore } from '../adapters/db/ledger-store.ts';
 import { migrate, type MigrationResult } from '../adapters/db/migrate.ts';
+import { LogStore } from '../adapters/db/log-store.ts';
+import { verifierKey, type NoteKey } from '../core/checkpoint.ts';
 import type { AuditDeps } from '../core/use-cases/audit.ts';
 import type { WriteDeps } from '../core/use-cases/deps.ts';
 import { systemClock, uuidV7Ids } from './clock-and-ids.ts';
 import type { Config } from './config.ts';
 
+export interface LogContext {
+  store: LogStore;
+  key: NoteKey;
+  origin: string;
+  /** The published verifier key (C2SP note format) of the log key. */
+  vkey: string;
+}
+
 export interface AppContext {
+  log: LogContext;
   config: Config;
   db: SqlPool;
   store: PgLedgerStore;
@@ -29,6 +40,16 @@ export interface AppContext {
 }
 
 export const keysDir = (config: Config): string => path.join(path.resolve(config.PLANT_DATA_DIR), 'keys');
+
+const loadLogKey = async (config: Config): Promise<NoteKey> => {
+  const pem =
+    config.LOG_KEY ??
+    (config.LOG_KEY_FILE !== undefined
+      ? readFileSync(config.LOG_KEY_FILE, 'utf8')
+      : (await loadOrCreateDevKey(keysDir(config), 'Ed25519', 'log-ed25519.pem')).key.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
+  const key = await signingKeyFromPem(pem, 'Ed25519');
+  return { name: config.LOG_ORIGIN, privateKey: key.privateKey };
+};
 
 const loadSigningKey = async (config: Config): Promise<{ key: SigningKey; created: boolean }> => {
   if (config.SIGNING_KEY !== undefined) return { key: await signingKeyFromPem(config.SIGNING_KEY, config.SIGNING_ALGORITHM), created: false };
@@ -102,7 +123,9 @@ export const createContext = async (config: Config, options: OpenOptions): Promi
     const store = new PgLedgerStore(db);
     const signer = new NodeSigner(signingKey);
     const publishedKeys = new Set(verifier.keyIds());
+    const logKey = await loadLogKey(config);
     return {
+      log: { store: new LogStore(db), key: logKey, origin: config.LOG_ORIGIN, vkey: verifierKey(logKey) },
       config,
       db,
       store,

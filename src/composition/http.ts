@@ -29,6 +29,7 @@ export const apiDeps = (ctx: AppContext): ApiDeps => ({
   listKeys: () => listKeys(ctx.db),
   tokens: tokenService(ctx.config, ctx.jwtSecret),
   accounts: new ServiceAccounts(ctx.db),
+  log: ctx.log,
 });
 
 export const httpOptions = (config: Config): HttpOptions => ({

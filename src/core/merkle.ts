@@ -114,7 +114,7 @@ export const verifyInclusion = (index: number, size: number, leaf: Uint8Array, p
   if (index < 0 || index >= size) return false;
   let fn = index;
   let sn = size - 1;
-  let r = Buffer.from(leaf);
+  let r: Buffer = Buffer.from(leaf);
   for (const p of proof) {
     if (sn === 0) return false;
     if (odd(fn) || fn === sn) {
@@ -153,8 +153,8 @@ export const verifyConsistency = (
     fn = half(fn);
     sn = half(sn);
   }
-  let fr = Buffer.from(path[0] as Uint8Array);
-  let sr = Buffer.from(path[0] as Uint8Array);
+  let fr: Buffer = Buffer.from(path[0] as Uint8Array);
+  let sr: Buffer = Buffer.from(path[0] as Uint8Array);
   for (const c of path.slice(1)) {
     if (sn === 0) return false;
     if (odd(fn) || fn === sn) {

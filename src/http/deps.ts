@@ -5,6 +5,7 @@ import type { LedgerStore } from '../core/store.ts';
 import type { AuditDeps } from '../core/use-cases/audit.ts';
 import type { WriteDeps } from '../core/use-cases/deps.ts';
 import type { TokenService } from './auth/tokens.ts';
+import type { LogContext } from '../composition/context.ts';
 
 /** Everything the routes use, built once by composition. Routes take only what they need. */
 export interface ApiDeps {
@@ -16,6 +17,7 @@ export interface ApiDeps {
   listKeys: () => Promise<PublishedKey[]>;
   tokens: TokenService;
   accounts: ServiceAccounts;
+  log: LogContext;
 }
 
 export interface HttpOptions {

@@ -40,6 +40,7 @@ export const createTestApi = async (engine: TestEngine, options: Partial<HttpOpt
     listKeys: () => listKeys(t.service),
     tokens,
     accounts: new ServiceAccounts(t.service),
+    log: t.log,
     ...override,
   };
   const app = await buildApp(deps, { ...DEFAULT_HTTP, ...options });

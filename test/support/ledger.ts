@@ -3,6 +3,9 @@ import { signingKeyFromPem, type SigningKey } from '../../src/adapters/crypto/ke
 import { KeyringVerifier, NodeSigner } from '../../src/adapters/crypto/node-signer.ts';
 import { publishKey } from '../../src/adapters/db/key-registry.ts';
 import { PgLedgerStore } from '../../src/adapters/db/ledger-store.ts';
+import { LogStore } from '../../src/adapters/db/log-store.ts';
+import { verifierKey } from '../../src/core/checkpoint.ts';
+import type { LogContext } from '../../src/composition/context.ts';
 import { systemClock, uuidV7Ids } from '../../src/composition/clock-and-ids.ts';
 import type { SignatureAlgorithm } from '../../src/core/amendment.ts';
 import type { Actor } from '../../src/core/store.ts';
@@ -28,7 +31,10 @@ export const testKey = async (algorithm: SignatureAlgorithm = 'Ed25519'): Promis
   return key;
 };
 
+export const TEST_LOG_ORIGIN = 'test.plant/log';
+
 export interface TestLedger extends TestDatabase {
+  log: LogContext;
   store: PgLedgerStore;
   write: WriteDeps;
   audit: AuditDeps;
@@ -42,8 +48,10 @@ export const createTestLedger = async (engine: TestEngine, algorithm: SignatureA
   await publishKey(database.service, key);
   const verifier = new KeyringVerifier([key]);
   const store = new PgLedgerStore(database.service);
+  const logKey = { name: TEST_LOG_ORIGIN, privateKey: (await testKey('Ed25519')).privateKey };
   return {
     ...database,
+    log: { store: new LogStore(database.service), key: logKey, origin: TEST_LOG_ORIGIN, vkey: verifierKey(logKey) },
     store,
     key,
     verifier,

@@ -73,8 +73,9 @@ const writeSecret = (file: string, contents: string): void => {
 export const loadOrCreateDevKey = async (
   keysDir: string,
   algorithm: SignatureAlgorithm,
+  fileName: string = keyFileName(algorithm),
 ): Promise<{ key: SigningKey; created: boolean }> => {
-  const file = path.join(keysDir, keyFileName(algorithm));
+  const file = path.join(keysDir, fileName);
   if (existsSync(file)) return { key: await signingKeyFromPem(readFileSync(file, 'utf8'), algorithm), created: false };
   const pem = await generatePem(algorithm);
   try {

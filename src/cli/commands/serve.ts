@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../composition/config.ts';
 import { createContext } from '../../composition/context.ts';
 import { apiDeps, httpOptions } from '../../composition/http.ts';
+import { startCheckpointer } from '../../composition/log.ts';
 import { changedAnything, seedDemoCatalog } from '../../core/use-cases/seed-catalog.ts';
 import { buildApp } from '../../http/app.ts';
 import { summary } from './seed.ts';
@@ -21,6 +22,9 @@ export const registerServe = (program: Command): void => {
         if (changedAnything(result)) seeded = `  demo catalog loaded: ${summary(await ctx.store.countByKind())}\n`;
       }
       const app = await buildApp(apiDeps(ctx), httpOptions(config));
+      const stopCheckpointer = startCheckpointer(ctx.log, config.CHECKPOINT_INTERVAL, (error) => {
+        app.log.error({ err: error }, 'checkpoint failed');
+      });
       const address = await app.listen({ host: config.HOST, port: config.PORT });
       const counts = await ctx.store.countByKind();
       process.stdout.write(
@@ -38,6 +42,7 @@ export const registerServe = (program: Command): void => {
         // close() stops accepting connections and waits for in-flight requests before resolving.
         void app
           .close()
+          .then(() => stopCheckpointer())
           .then(() => ctx.close())
           .then(() => process.exit(0))
           .catch((error: unknown) => {

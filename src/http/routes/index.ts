@@ -31,6 +31,10 @@ import { registerPostSkill } from './genesis/post-skill.ts';
 import { registerGetHealth } from './health/get-health.ts';
 import { registerGetReady } from './health/get-ready.ts';
 import { registerGetKeys } from './keys/get-keys.ts';
+import { registerGetCheckpoint } from './log/get-checkpoint.ts';
+import { registerGetConsistency } from './log/get-consistency.ts';
+import { registerGetEntries } from './log/get-entries.ts';
+import { registerGetInclusion } from './log/get-inclusion.ts';
 import { registerGetTeam } from './teams/get-team.ts';
 import { registerListTeams } from './teams/list-teams.ts';
 import { registerPostTeam } from './teams/post-team.ts';
@@ -73,6 +77,10 @@ export const registerRoutes = (app: FastifyInstance, deps: ApiDeps): void => {
   registerExport(app, deps);
 
   registerGetKeys(app, deps);
+  registerGetCheckpoint(app, deps);
+  registerGetInclusion(app, deps);
+  registerGetConsistency(app, deps);
+  registerGetEntries(app, deps);
   registerPostToken(app, deps);
   registerPostServiceAccount(app, deps);
 };

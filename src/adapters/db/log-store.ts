@@ -1,0 +1,99 @@
+import { requiredNodes, rootHash, consistencyProof, inclusionProof, consistencyRanges, inclusionRanges, type Coordinate, type Hash, type NodeSource, type Range } from '../../core/merkle.ts';
+import type { Sql } from './sql.ts';
+
+export interface LeafRow {
+  leaf_index: number;
+  entity_id: string;
+  version: number;
+  amendment_hash: string;
+  leaf_hash: Buffer;
+}
+
+export interface CheckpointRow {
+  tree_size: number;
+  root_hash: Buffer;
+  note: string;
+  created_at: string;
+}
+
+const num = (v: unknown): number => Number(v);
+
+/** Reads of the transparency log: sizes, stored perfect subtrees, proofs, leaves, checkpoints. */
+export class LogStore {
+  constructor(private readonly sql: Sql) {}
+
+  async size(): Promise<number> {
+    const { rows } = await this.sql.query<{ size: string }>('SELECT size FROM log_state WHERE id', [], 'plant_log_size');
+    return num(rows[0]?.size ?? 0);
+  }
+
+  /** One query for every stored node the ranges need, as a node source for the core's algorithms. */
+  async nodesFor(ranges: readonly Range[]): Promise<NodeSource> {
+    const coords = requiredNodes(ranges);
+    const map = new Map<string, Hash>();
+    if (coords.length > 0) {
+      const { rows } = await this.sql.query<{ level: number; idx: string; hash: Buffer }>(
+        'SELECT level, idx, hash FROM log_nodes WHERE (level, idx) IN (SELECT * FROM unnest($1::smallint[], $2::bigint[]))',
+        [coords.map((c: Coordinate) => c.level), coords.map((c) => c.index)],
+      );
+      for (const r of rows) map.set(`${r.level}:${num(r.idx)}`, Buffer.from(r.hash));
+    }
+    return {
+      node: (level, index) => {
+        const hash = map.get(`${level}:${index}`);
+        if (hash === undefined) throw new RangeError(`log node (${level}, ${index}) is missing`);
+        return hash;
+      },
+    };
+  }
+
+  async root(size: number): Promise<Hash> {
+    return rootHash(await this.nodesFor([{ start: 0, size }]), size);
+  }
+
+  async inclusion(index: number, size: number): Promise<Hash[]> {
+    return inclusionProof(await this.nodesFor(inclusionRanges(index, size)), index, size);
+  }
+
+  async consistency(first: number, second: number): Promise<Hash[]> {
+    return consistencyProof(await this.nodesFor(consistencyRanges(first, second)), first, second);
+  }
+
+  async leafByAmendment(hash: string): Promise<LeafRow | undefined> {
+    const { rows } = await this.sql.query<LeafRow>('SELECT leaf_index, entity_id, version, amendment_hash, leaf_hash FROM log_leaves WHERE amendment_hash = $1', [hash]);
+    return rows[0] === undefined ? undefined : { ...rows[0], leaf_index: num(rows[0].leaf_index) };
+  }
+
+  async leaves(start: number, end: number): Promise<LeafRow[]> {
+    const { rows } = await this.sql.query<LeafRow>(
+      'SELECT leaf_index, entity_id, version, amendment_hash, leaf_hash FROM log_leaves WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY leaf_index',
+      [start, end],
+    );
+    return rows.map((r) => ({ ...r, leaf_index: num(r.leaf_index) }));
+  }
+
+  /** Leaf hashes and amendment hashes of [0, size), in index order (export and audit). */
+  async allLeaves(size: number): Promise<LeafRow[]> {
+    return this.leaves(0, size);
+  }
+
+  async latestCheckpoint(): Promise<CheckpointRow | undefined> {
+    const { rows } = await this.sql.query<CheckpointRow>('SELECT tree_size, root_hash, note, created_at FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1');
+    return rows[0] === undefined ? undefined : { ...rows[0], tree_size: num(rows[0].tree_size) };
+  }
+
+  async checkpoint(size: number): Promise<CheckpointRow | undefined> {
+    const { rows } = await this.sql.query<CheckpointRow>('SELECT tree_size, root_hash, note, created_at FROM log_checkpoints WHERE tree_size = $1', [size]);
+    return rows[0] === undefined ? undefined : { ...rows[0], tree_size: num(rows[0].tree_size) };
+  }
+
+  async checkpointSizes(): Promise<number[]> {
+    const { rows } = await this.sql.query<{ tree_size: string }>('SELECT tree_size FROM log_checkpoints ORDER BY tree_size');
+    return rows.map((r) => num(r.tree_size));
+  }
+
+  /** Stores a checkpoint; a concurrent server that signed the same size first wins (same root). */
+  async saveCheckpoint(size: number, root: Hash, note: string): Promise<void> {
+    await this.sql.query('INSERT INTO log_checkpoints (tree_size, root_hash, note) VALUES ($1, $2, $3) ON CONFLICT (tree_size) DO NOTHING', [size, root, note]);
+  }
+}

@@ -1,0 +1,52 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { makeCheckpoint } from '../../core/use-cases/checkpoint.ts';
+import { CommandFailure, print, printJson, withContext } from '../shared.ts';
+
+export const registerLog = (program: Command): void => {
+  const log = program.command('log').description('The transparency log: checkpoints and proofs');
+
+  log
+    .command('checkpoint')
+    .description('Sign a checkpoint of the log as it is now (or show the current one); save it to compare later')
+    .option('-o, --out <file>', 'also write the signed note to this file (keep it for `plant verify --against`)')
+    .option('--json', 'print as JSON')
+    .action(async (options: { out?: string; json?: boolean }) => {
+      await withContext(async (ctx) => {
+        const made = await makeCheckpoint({ log: ctx.log.store, key: ctx.log.key, origin: ctx.log.origin });
+        if (options.out !== undefined) writeFileSync(options.out, made.note);
+        if (options.json === true) printJson({ tree_size: made.size, created: made.created, note: made.note, log_key: ctx.log.vkey });
+        else print(`${made.note}\nlog key: ${ctx.log.vkey}`);
+      });
+    });
+
+  log
+    .command('prove')
+    .description('Inclusion proof of an amendment (by hash) or leaf, or consistency proof between two sizes')
+    .option('--hash <hash>', 'amendment hash')
+    .option('--leaf-index <n>', 'leaf index')
+    .option('--tree-size <n>', 'tree size (default: the latest checkpoint)')
+    .option('--from <n>', 'consistency: the older size (with --tree-size as the newer)')
+    .action(async (options: { hash?: string; leafIndex?: string; treeSize?: string; from?: string }) => {
+      await withContext(async (ctx) => {
+        const store = ctx.log.store;
+        const size = options.treeSize !== undefined ? Number(options.treeSize) : ((await store.latestCheckpoint())?.tree_size ?? (await store.size()));
+        if (!Number.isInteger(size) || size < 1 || size > (await store.size())) throw new CommandFailure(`--tree-size must be 1..${await store.size()}`);
+        if (options.from !== undefined) {
+          const first = Number(options.from);
+          if (!Number.isInteger(first) || first < 1 || first > size) throw new CommandFailure('--from must be 1..tree size');
+          printJson({ first, second: size, proof: (await store.consistency(first, size)).map((h) => h.toString('hex')) });
+          return;
+        }
+        const leaf =
+          options.hash !== undefined
+            ? await store.leafByAmendment(options.hash)
+            : options.leafIndex !== undefined
+              ? (await store.leaves(Number(options.leafIndex), Number(options.leafIndex) + 1))[0]
+              : undefined;
+        if (leaf === undefined) throw new CommandFailure('no such leaf: pass --hash or --leaf-index of an existing amendment');
+        if (leaf.leaf_index >= size) throw new CommandFailure(`leaf ${leaf.leaf_index} is not in the tree of size ${size}`);
+        printJson({ leaf_index: leaf.leaf_index, tree_size: size, amendment_hash: leaf.amendment_hash, proof: (await store.inclusion(leaf.leaf_index, size)).map((h) => h.toString('hex')) });
+      });
+    });
+};
