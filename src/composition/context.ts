@@ -11,7 +11,7 @@ import { PgLedgerStore } from '../adapters/db/ledger-store.ts';
 import { migrate, type MigrationResult } from '../adapters/db/migrate.ts';
 import { LogStore } from '../adapters/db/log-store.ts';
 import { verifierKey, type NoteKey } from '../core/checkpoint.ts';
-import type { AuditDeps } from '../core/use-cases/audit.ts';
+import type { AuditDeps, AuditLog } from '../core/use-cases/audit.ts';
 import type { WriteDeps } from '../core/use-cases/deps.ts';
 import { systemClock, uuidV7Ids } from './clock-and-ids.ts';
 import type { Config } from './config.ts';
@@ -40,6 +40,14 @@ export interface AppContext {
 }
 
 export const keysDir = (config: Config): string => path.join(path.resolve(config.PLANT_DATA_DIR), 'keys');
+
+/** The audit's view of the log. */
+export const auditLog = (log: LogContext): AuditLog => ({
+  vkey: log.vkey,
+  size: () => log.store.size(),
+  latestCheckpoint: () => log.store.latestCheckpoint(),
+  allLeaves: (size) => log.store.allLeaves(size),
+});
 
 const loadLogKey = async (config: Config): Promise<NoteKey> => {
   const pem =
@@ -124,15 +132,16 @@ export const createContext = async (config: Config, options: OpenOptions): Promi
     const signer = new NodeSigner(signingKey);
     const publishedKeys = new Set(verifier.keyIds());
     const logKey = await loadLogKey(config);
+    const log: LogContext = { store: new LogStore(db), key: logKey, origin: config.LOG_ORIGIN, vkey: verifierKey(logKey) };
     return {
-      log: { store: new LogStore(db), key: logKey, origin: config.LOG_ORIGIN, vkey: verifierKey(logKey) },
+      log,
       config,
       db,
       store,
       signingKey,
       verifier,
       write: { store, ids: uuidV7Ids, clock: systemClock, signer, publishedKeys },
-      audit: { store, verifier, clock: systemClock },
+      audit: { store, verifier, clock: systemClock, log: auditLog(log) },
       jwtSecret: resolveJwtSecret(config),
       migration,
       keyCreated,

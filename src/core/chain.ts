@@ -1,7 +1,7 @@
 import { GENESIS_HASH, hashPayload, payloadBytes, type Amendment } from './amendment.ts';
 import type { SignatureVerifier } from './ports.ts';
 
-export type ChainCheck = 'version' | 'hash' | 'link' | 'signature' | 'identity' | 'head' | 'count';
+export type ChainCheck = 'version' | 'hash' | 'link' | 'signature' | 'identity' | 'head' | 'count' | 'log';
 
 export interface ChainProblem {
   readonly check: ChainCheck;

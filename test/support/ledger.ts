@@ -5,7 +5,7 @@ import { publishKey } from '../../src/adapters/db/key-registry.ts';
 import { PgLedgerStore } from '../../src/adapters/db/ledger-store.ts';
 import { LogStore } from '../../src/adapters/db/log-store.ts';
 import { verifierKey } from '../../src/core/checkpoint.ts';
-import type { LogContext } from '../../src/composition/context.ts';
+import { auditLog, type LogContext } from '../../src/composition/context.ts';
 import { systemClock, uuidV7Ids } from '../../src/composition/clock-and-ids.ts';
 import type { SignatureAlgorithm } from '../../src/core/amendment.ts';
 import type { Actor } from '../../src/core/store.ts';
@@ -49,13 +49,14 @@ export const createTestLedger = async (engine: TestEngine, algorithm: SignatureA
   const verifier = new KeyringVerifier([key]);
   const store = new PgLedgerStore(database.service);
   const logKey = { name: TEST_LOG_ORIGIN, privateKey: (await testKey('Ed25519')).privateKey };
+  const log: LogContext = { store: new LogStore(database.service), key: logKey, origin: TEST_LOG_ORIGIN, vkey: verifierKey(logKey) };
   return {
     ...database,
-    log: { store: new LogStore(database.service), key: logKey, origin: TEST_LOG_ORIGIN, vkey: verifierKey(logKey) },
+    log,
     store,
     key,
     verifier,
     write: { store, ids: uuidV7Ids, clock: systemClock, signer: new NodeSigner(key), publishedKeys: new Set([key.keyId]) },
-    audit: { store, verifier, clock: systemClock },
+    audit: { store, verifier, clock: systemClock, log: auditLog(log) },
   };
 };

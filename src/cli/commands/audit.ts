@@ -99,7 +99,7 @@ export const registerAudit = (program: Command): void => {
       } else {
         text = await withContext(async (ctx) => {
           const bar = progress('Exporting');
-          const { bundle, report } = await buildExportBundle({ ...ctx.audit, listKeys: () => listKeys(ctx.db), log: exportLog(ctx.log) }, AUDITOR, kind, bar.update);
+          const { bundle, report } = await buildExportBundle({ ...ctx.audit, listKeys: () => listKeys(ctx.db), exportLog: exportLog(ctx.log) }, AUDITOR, kind, bar.update);
           bar.stop();
           return options.format === 'csv' ? auditCsv(report.entities) : `${JSON.stringify(bundle, null, 2)}\n`;
         });

@@ -1,16 +1,66 @@
 import { canonicalJson } from '../canonical.ts';
-import { verifyChain, type ChainReport } from '../chain.ts';
+import { verifyChain, type ChainProblem, type ChainReport } from '../chain.ts';
+import { verifyCheckpointNote } from '../checkpoint.ts';
+import { MemoryTree } from '../merkle.ts';
+import { amendmentLeaf } from './export-bundle.ts';
 import type { EntityKind, EntityRecord } from '../entity.ts';
 import type { Violation } from '../errors.ts';
 import type { SignatureVerifier } from '../ports.ts';
 import { referencedIds, validateEntity, type L0Facts } from '../rules/index.ts';
 import type { Actor, AuditMark, LedgerStore } from '../store.ts';
 
+/** What the audit reads of the transparency log. */
+export interface AuditLog {
+  vkey: string;
+  size(): Promise<number>;
+  latestCheckpoint(): Promise<{ tree_size: number; note: string } | undefined>;
+  allLeaves(size: number): Promise<{ leaf_index: number; entity_id: string; version: number; amendment_hash: string; leaf_hash: Buffer }[]>;
+}
+
 export interface AuditDeps {
   store: LedgerStore;
   verifier: SignatureVerifier;
   clock: { now(): string };
+  log?: AuditLog | undefined;
 }
+
+export interface LogAudit {
+  size: number;
+  checkpoint_size: number | null;
+  problems: string[];
+}
+
+/**
+ * The log as a whole: leaf indexes run 0..n-1, every stored leaf hash is its amendment's, and the
+ * latest checkpoint is validly signed and is the root of the first tree_size leaves.
+ */
+const auditLog = async (log: AuditLog): Promise<{ summary: LogAudit; leafOf: Map<string, { index: number; entity: string; version: number }> }> => {
+  const size = await log.size();
+  const leaves = await log.allLeaves(size);
+  const problems: string[] = [];
+  const leafOf = new Map<string, { index: number; entity: string; version: number }>();
+  if (leaves.length !== size) problems.push(`the log records ${size} leaves but ${leaves.length} exist (truncated or missing leaves)`);
+  const tree = new MemoryTree();
+  for (const [i, leaf] of leaves.entries()) {
+    if (leaf.leaf_index !== i) problems.push(`leaf index ${leaf.leaf_index} found where ${i} was expected (a gap)`);
+    if (!amendmentLeaf(leaf.amendment_hash).equals(Buffer.from(leaf.leaf_hash))) {
+      problems.push(`leaf ${leaf.leaf_index} does not hash its amendment ${leaf.amendment_hash}`);
+    }
+    tree.append(Buffer.from(leaf.leaf_hash));
+    leafOf.set(leaf.amendment_hash, { index: leaf.leaf_index, entity: leaf.entity_id, version: leaf.version });
+  }
+  const latest = await log.latestCheckpoint();
+  if (latest !== undefined) {
+    const note = verifyCheckpointNote(latest.note, log.vkey);
+    if (!note.ok) problems.push(`latest checkpoint: ${note.reason}`);
+    else if (note.checkpoint.size > tree.size) {
+      problems.push(`latest checkpoint covers ${note.checkpoint.size} leaves but the log holds ${tree.size}: the log lost its tail`);
+    } else if (!tree.root(note.checkpoint.size).equals(note.checkpoint.root)) {
+      problems.push(`latest checkpoint (size ${note.checkpoint.size}) does not match the tree: leaves were changed or reordered`);
+    }
+  }
+  return { summary: { size, checkpoint_size: latest?.tree_size ?? null, problems }, leafOf };
+};
 
 export interface EntityAudit {
   entity_id: string;
@@ -38,6 +88,8 @@ export interface AuditReport {
   warnings: { entity_id: string; entity_type: EntityKind; warning: string }[];
   statistics: { l0_pass: number; l1_pass: number; hash_chain_intact: number; requires_review: number };
   entities: EntityAudit[];
+  /** The transparency log's own checks (absent when no log is configured). */
+  log?: LogAudit;
 }
 
 export interface AuditScope {
@@ -85,6 +137,7 @@ export const runAudit = async (deps: AuditDeps, actor: Actor, scope: AuditScope 
           'archived',
         ]);
   const entities: EntityAudit[] = [];
+  const logged = deps.log === undefined ? undefined : await auditLog(deps.log);
   const cache = new Map<string, EntityRecord>();
   const marks = new Map<string, AuditMark>();
 
@@ -102,11 +155,24 @@ export const runAudit = async (deps: AuditDeps, actor: Actor, scope: AuditScope 
       const record = records.get(id);
       if (record === undefined) continue;
       const amendments = chains.get(id) ?? [];
-      const chain = await verifyChain(amendments, deps.verifier, {
+      const verified = await verifyChain(amendments, deps.verifier, {
         entityId: id,
         head: record.hash_chain_head,
         count: record.amendment_count,
       });
+      // Each amendment must be a leaf of the log, recorded for this entity and version.
+      const logProblems: ChainProblem[] = [];
+      if (logged !== undefined) {
+        for (const [index, a] of amendments.entries()) {
+          const leaf = logged.leafOf.get(a.hash);
+          if (leaf === undefined) logProblems.push({ check: 'log', index, version: a.payload.version, detail: 'amendment is not a leaf of the log' });
+          else if (leaf.entity !== id || leaf.version !== a.payload.version) {
+            logProblems.push({ check: 'log', index, version: a.payload.version, detail: `leaf ${leaf.index} is recorded for ${leaf.entity} v${leaf.version}` });
+          }
+        }
+      }
+      const problems = [...verified.problems, ...logProblems];
+      const chain: ChainReport = { ...verified, intact: problems.length === 0, problems, broken_at_index: problems[0]?.index ?? null };
       const result = validateEntity({
         kind: record.entity_type,
         content: record.content,
@@ -150,6 +216,10 @@ export const runAudit = async (deps: AuditDeps, actor: Actor, scope: AuditScope 
     },
     entities,
   };
+  if (logged !== undefined) {
+    report.log = logged.summary;
+    for (const problem of logged.summary.problems) report.warnings.push({ entity_id: '', entity_type: 'Skill', warning: `log: ${problem}` });
+  }
   for (const e of entities) {
     if (e.violations.length > 0) {
       report.violations.push({ entity_id: e.entity_id, entity_type: e.entity_type, violations: e.violations.map((v) => v.message) });

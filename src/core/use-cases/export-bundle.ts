@@ -70,7 +70,7 @@ export const reportView = (report: AuditReport): Record<string, unknown> => ({
  * docs/bundle-format.md documents it; the transparency-log work adds checkpoints and proofs.
  */
 export const buildExportBundle = async (
-  deps: AuditDeps & { listKeys: () => Promise<PublicKeyEntry[]>; log?: ExportLog | undefined },
+  deps: AuditDeps & { listKeys: () => Promise<PublicKeyEntry[]>; exportLog?: ExportLog | undefined },
   actor: Actor,
   kind?: EntityKind,
   onProgress?: (done: number, total: number) => void,
@@ -78,7 +78,7 @@ export const buildExportBundle = async (
   const report = await runAudit(deps, actor, { kind, onProgress });
   const ids = report.entities.map((e) => e.entity_id);
   const [records, chains, keys] = await Promise.all([deps.store.getEntities(ids), deps.store.getAmendmentsFor(ids), deps.listKeys()]);
-  const log = deps.log === undefined ? undefined : await logSection(deps.log);
+  const log = deps.exportLog === undefined ? undefined : await logSection(deps.exportLog);
   return {
     report,
     bundle: {
@@ -92,7 +92,11 @@ export const buildExportBundle = async (
         if (record === undefined) return [];
         const amendments = (chains.get(id) ?? []).map((a): BundleAmendment => {
           const leaf = log?.index.get(a.hash);
-          return leaf === undefined || log === undefined ? a : { ...a, log: { leaf_index: leaf, proof: inclusionProof(log.tree, leaf, log.size).map(hex) } };
+          // A leaf the tree cannot prove (the log lost leaves) is exported without a proof, and
+          // the verifier names the amendment; the export itself never hides or invents anything.
+          return leaf === undefined || log === undefined || !log.provable || leaf >= log.size
+            ? a
+            : { ...a, log: { leaf_index: leaf, proof: inclusionProof(log.tree, leaf, log.size).map(hex) } };
         });
         return [{ ...entityView(record), amendments }];
       }),
@@ -112,21 +116,25 @@ const hex = (h: Hash): string => h.toString('hex');
  * Signs (or reuses) a checkpoint covering the log, rebuilds the tree in memory from the leaves
  * it covers, and proves consistency from each recent earlier checkpoint to it.
  */
-const logSection = async (log: ExportLog): Promise<{ section: BundleLog; tree: MemoryTree; size: number; index: Map<string, number> }> => {
+const logSection = async (
+  log: ExportLog,
+): Promise<{ section: BundleLog; tree: MemoryTree; size: number; provable: boolean; index: Map<string, number> }> => {
   const checkpoint = await log.checkpoint();
   const size = checkpoint.tree_size;
   const leaves = await log.allLeaves(size);
   const tree = new MemoryTree(leaves.map((l) => Buffer.from(l.leaf_hash)));
   const index = new Map(leaves.map((l) => [l.amendment_hash, l.leaf_index]));
-  const earlier = (await log.checkpointSizes()).filter((s) => s > 0 && s < size).slice(-CONSISTENCY_PROOFS);
+  const provable = tree.size >= size;
+  const earlier = provable ? (await log.checkpointSizes()).filter((s) => s > 0 && s < size).slice(-CONSISTENCY_PROOFS) : [];
   return {
     tree,
     size,
+    provable,
     index,
     section: {
       origin: log.origin,
       log_key: log.vkey,
-      checkpoint: { tree_size: size, root_hash: hex(tree.root(size)), note: checkpoint.note },
+      checkpoint: { tree_size: size, root_hash: provable ? hex(tree.root(size)) : '', note: checkpoint.note },
       consistency: earlier.map((first) => ({ first, second: size, proof: consistencyProof(tree, first, size).map(hex) })),
     },
   };

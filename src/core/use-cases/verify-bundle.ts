@@ -6,7 +6,7 @@ import type { SignatureVerifier } from '../ports.ts';
 import { amendmentLeaf, EXPORT_FORMAT, type BundleAmendment, type ExportBundle } from './export-bundle.ts';
 
 export interface VerifyProblem {
-  check: 'format' | 'key' | 'checkpoint' | 'version' | 'hash' | 'link' | 'signature' | 'identity' | 'head' | 'count' | 'state' | 'leaf' | 'inclusion' | 'consistency' | 'rollback';
+  check: 'format' | 'key' | 'checkpoint' | 'log' | 'version' | 'hash' | 'link' | 'signature' | 'identity' | 'head' | 'count' | 'state' | 'leaf' | 'inclusion' | 'consistency' | 'rollback';
   entity_id?: string;
   entity_type?: string;
   version?: number | null;

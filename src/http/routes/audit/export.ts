@@ -34,7 +34,7 @@ export const registerExport = (app: FastifyInstance, deps: Pick<ApiDeps, 'audit'
         const report = await runAudit(deps.audit, actorOf(request), { kind: q.entity_type });
         return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="plant-audit.csv"').send(auditCsv(report.entities));
       }
-      const { bundle } = await buildExportBundle({ ...deps.audit, listKeys: deps.listKeys, log: exportLog(deps.log) }, actorOf(request), q.entity_type);
+      const { bundle } = await buildExportBundle({ ...deps.audit, listKeys: deps.listKeys, exportLog: exportLog(deps.log) }, actorOf(request), q.entity_type);
       return reply.type('application/json').send(bundle);
     },
   );

@@ -5,7 +5,7 @@ import { makeCheckpoint } from '../../../core/use-cases/checkpoint.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { errorResponses } from '../../schemas/common.ts';
 
-const Query = Type.Object({ size: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false });
+const Query = Type.Object({ size: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })) }, { additionalProperties: false });
 
 export const CheckpointSchema = Type.Object({
   origin: Type.String(),

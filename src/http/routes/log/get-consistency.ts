@@ -4,7 +4,7 @@ import { DomainError } from '../../../core/errors.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { errorResponses } from '../../schemas/common.ts';
 
-const Query = Type.Object({ first: Type.Integer({ minimum: 1 }), second: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+const Query = Type.Object({ first: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), second: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }, { additionalProperties: false });
 const Proof = Type.Object({ first: Type.Integer(), second: Type.Integer(), proof: Type.Array(Type.String()) });
 
 export const registerGetConsistency = (app: FastifyInstance, deps: Pick<ApiDeps, 'log'>): void => {

@@ -4,7 +4,7 @@ import { DomainError } from '../../../core/errors.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { errorResponses } from '../../schemas/common.ts';
 
-const Query = Type.Object({ start: Type.Integer({ minimum: 0 }), end: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+const Query = Type.Object({ start: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), end: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }, { additionalProperties: false });
 const Entries = Type.Object({
   entries: Type.Array(
     Type.Object({ leaf_index: Type.Integer(), entity_id: Type.String(), version: Type.Integer(), amendment_hash: Type.String(), leaf_hash: Type.String() }),

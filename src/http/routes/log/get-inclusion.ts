@@ -6,9 +6,9 @@ import { errorResponses } from '../../schemas/common.ts';
 
 const Query = Type.Object(
   {
-    leaf_index: Type.Optional(Type.Integer({ minimum: 0 })),
+    leaf_index: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
     hash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$', description: 'amendment hash (instead of leaf_index)' })),
-    tree_size: Type.Optional(Type.Integer({ minimum: 1, description: 'default: the latest checkpoint' })),
+    tree_size: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'default: the latest checkpoint' })),
   },
   { additionalProperties: false },
 );
