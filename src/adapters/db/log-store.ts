@@ -17,6 +17,8 @@ export interface CheckpointRow {
 }
 
 const num = (v: unknown): number => Number(v);
+// bytea arrives as a Buffer from node-postgres and as a Uint8Array from PGlite.
+const buf = (v: Uint8Array): Buffer => Buffer.from(v);
 
 /** Reads of the transparency log: sizes, stored perfect subtrees, proofs, leaves, checkpoints. */
 export class LogStore {
@@ -61,7 +63,7 @@ export class LogStore {
 
   async leafByAmendment(hash: string): Promise<LeafRow | undefined> {
     const { rows } = await this.sql.query<LeafRow>('SELECT leaf_index, entity_id, version, amendment_hash, leaf_hash FROM log_leaves WHERE amendment_hash = $1', [hash]);
-    return rows[0] === undefined ? undefined : { ...rows[0], leaf_index: num(rows[0].leaf_index) };
+    return rows[0] === undefined ? undefined : { ...rows[0], leaf_index: num(rows[0].leaf_index), leaf_hash: buf(rows[0].leaf_hash) };
   }
 
   async leaves(start: number, end: number): Promise<LeafRow[]> {
@@ -69,7 +71,7 @@ export class LogStore {
       'SELECT leaf_index, entity_id, version, amendment_hash, leaf_hash FROM log_leaves WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY leaf_index',
       [start, end],
     );
-    return rows.map((r) => ({ ...r, leaf_index: num(r.leaf_index) }));
+    return rows.map((r) => ({ ...r, leaf_index: num(r.leaf_index), leaf_hash: buf(r.leaf_hash) }));
   }
 
   /** Leaf hashes and amendment hashes of [0, size), in index order (export and audit). */
@@ -79,12 +81,12 @@ export class LogStore {
 
   async latestCheckpoint(): Promise<CheckpointRow | undefined> {
     const { rows } = await this.sql.query<CheckpointRow>('SELECT tree_size, root_hash, note, created_at FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1');
-    return rows[0] === undefined ? undefined : { ...rows[0], tree_size: num(rows[0].tree_size) };
+    return rows[0] === undefined ? undefined : { ...rows[0], tree_size: num(rows[0].tree_size), root_hash: buf(rows[0].root_hash) };
   }
 
   async checkpoint(size: number): Promise<CheckpointRow | undefined> {
     const { rows } = await this.sql.query<CheckpointRow>('SELECT tree_size, root_hash, note, created_at FROM log_checkpoints WHERE tree_size = $1', [size]);
-    return rows[0] === undefined ? undefined : { ...rows[0], tree_size: num(rows[0].tree_size) };
+    return rows[0] === undefined ? undefined : { ...rows[0], tree_size: num(rows[0].tree_size), root_hash: buf(rows[0].root_hash) };
   }
 
   async checkpointSizes(): Promise<number[]> {
