@@ -25,7 +25,7 @@ describe('the plant CLI, run as a real process', () => {
   });
 
   it('--help works on every command, and bad usage exits 2', () => {
-    for (const args of [[], ['serve'], ['migrate'], ['seed'], ['token'], ['keys'], ['keys', 'generate'], ['keys', 'list'], ['keys', 'rotate'], ['audit'], ['audit', 'run'], ['audit', 'export'], ['status']]) {
+    for (const args of [[], ['serve'], ['migrate'], ['seed'], ['token'], ['keys'], ['keys', 'generate'], ['keys', 'list'], ['keys', 'rotate'], ['audit'], ['audit', 'run'], ['audit', 'export'], ['status'], ['verify'], ['log'], ['log', 'checkpoint'], ['log', 'prove']]) {
       const res = plant([...args, '--help']);
       expect(res.code, args.join(' ')).toBe(0);
       expect(res.out).toContain('Usage: plant');
@@ -37,7 +37,7 @@ describe('the plant CLI, run as a real process', () => {
   it('migrate, then seed (twice: the second changes nothing), then status', () => {
     const migrated = plant(['migrate', '--json']);
     expect(migrated.code, migrated.err).toBe(0);
-    expect(JSON.parse(migrated.out)).toMatchObject({ engine: 'pglite', applied: ['0001_ledger', '0002_service_accounts'], current_version: 2 });
+    expect(JSON.parse(migrated.out)).toMatchObject({ engine: 'pglite', applied: ['0001_ledger', '0002_service_accounts', '0003_transparency_log'], current_version: 3 });
     expect(plant(['migrate']).out).toContain('up to date');
 
     const seeded = plant(['seed']);
@@ -50,7 +50,7 @@ describe('the plant CLI, run as a real process', () => {
     expect(status.migrations.current).toBe(true);
     expect(status.counts).toEqual({ Agent: 50, Industry: 3, JobRole: 10, Skill: 19, Team: 6 });
     expect(status.signing_key.algorithm).toBe('Ed25519');
-    expect(plant(['status']).out).toMatch(/Migrations 2\/2 applied, current/);
+    expect(plant(['status']).out).toMatch(/Migrations 3\/3 applied, current/);
   });
 
   it('token prints a usable JWT, and refuses unknown roles with exit 1', () => {
@@ -99,6 +99,33 @@ describe('the plant CLI, run as a real process', () => {
     const configured = plant(['keys', 'rotate'], { SIGNING_KEY_FILE: keyFile });
     expect(configured.code).toBe(1);
     expect(configured.err).toContain('the signing key comes from configuration');
+  });
+
+  it('log checkpoint and prove; verify passes on a fresh export and fails (exit 1) on a broken bundle', () => {
+    const saved = path.join(dir, 'saved.note');
+    const cp = plant(['log', 'checkpoint', '--out', saved, '--json']);
+    expect(cp.code, cp.err).toBe(0);
+    const { tree_size: size } = JSON.parse(cp.out) as { tree_size: number };
+    expect(readFileSync(saved, 'utf8')).toMatch(new RegExp(`^localhost/plant-log\n${size}\n`));
+    const proof = JSON.parse(plant(['log', 'prove', '--leaf-index', '3']).out) as { leaf_index: number; tree_size: number; proof: string[] };
+    expect(proof).toMatchObject({ leaf_index: 3, tree_size: size });
+    expect(proof.proof.length).toBeGreaterThan(0);
+    expect(plant(['log', 'prove', '--leaf-index', String(size + 5)]).code).toBe(1);
+
+    const bundle = path.join(dir, 'verify-me.json');
+    expect(plant(['audit', 'export', '--out', bundle]).code).toBe(0);
+    const ok = plant(['verify', bundle, '--against', saved]);
+    expect(ok.code, ok.out + ok.err).toBe(0);
+    expect(ok.out).toContain('Everything verifies.');
+    const broken = JSON.parse(readFileSync(bundle, 'utf8')) as { entities: { amendments: { signature: string }[] }[] };
+    const first = broken.entities[0]?.amendments[0];
+    if (first !== undefined) first.signature = first.signature.split('').reverse().join('');
+    writeFileSync(bundle, JSON.stringify(broken));
+    const bad = plant(['verify', bundle]);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/FAIL signature \S+ \S+ v1: signature does not verify/);
+    expect(bad.err).toBe('plant: verification failed: 1 problem(s)\n');
+    expect(plant(['verify', path.join(dir, 'missing.json')]).code).toBe(1);
   });
 
   it('audit run exits 1 with a one-line reason when it finds tampering', async () => {
