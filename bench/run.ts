@@ -2,11 +2,12 @@
 // Figures, not thresholds: these machines are shared and noisy.
 import { benchHttp } from './http.bench.ts';
 import { benchLedger } from './ledger.bench.ts';
+import { benchLog } from './log.bench.ts';
 import { benchStartup } from './startup.bench.ts';
 import { postgresReachable, TEST_DATABASE_URL } from '../test/support/engines.ts';
 
 const only = process.argv[2];
-const sections: Record<string, (url: string) => Promise<void>> = { ledger: benchLedger, http: benchHttp, startup: benchStartup };
+const sections: Record<string, (url: string) => Promise<void>> = { ledger: benchLedger, http: benchHttp, startup: benchStartup, log: benchLog };
 
 if (!(await postgresReachable())) {
   process.stderr.write(`bench: PostgreSQL at ${TEST_DATABASE_URL} is required (set TEST_DATABASE_URL)\n`);

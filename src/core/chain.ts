@@ -1,4 +1,5 @@
-import { GENESIS_HASH, hashPayload, payloadBytes, type Amendment } from './amendment.ts';
+import { GENESIS_HASH, payloadBytes, type Amendment } from './amendment.ts';
+import { sha256Hex } from './canonical.ts';
 import type { SignatureVerifier } from './ports.ts';
 
 export type ChainCheck = 'version' | 'hash' | 'link' | 'signature' | 'identity' | 'head' | 'count' | 'log';
@@ -61,12 +62,14 @@ export const verifyChain = async (
       add('version', `expected version ${index + 1}, found ${payload.version}`);
     }
 
-    let computed: string;
+    // Canonicalize once: the same bytes are hashed and signature-checked.
+    let bytes: Buffer | null = null;
+    let computed = '';
     try {
-      computed = hashPayload(payload);
+      bytes = payloadBytes(payload);
+      computed = sha256Hex(bytes);
     } catch (error) {
       add('hash', `payload cannot be canonicalized: ${(error as Error).message}`);
-      computed = '';
     }
     if (computed !== amendment.hash) {
       add('hash', `stored hash ${amendment.hash} but payload hashes to ${computed}`);
@@ -82,7 +85,7 @@ export const verifyChain = async (
     } else {
       let valid = false;
       try {
-        valid = await verifier.verify(payload.key_id, payloadBytes(payload), amendment.signature);
+        valid = bytes !== null && (await verifier.verify(payload.key_id, bytes, amendment.signature));
       } catch {
         valid = false;
       }
