@@ -64,7 +64,9 @@ BEGIN
 END
 $$;
 
--- plant_append now logs each amendment right after storing it, in the same transaction.
+-- plant_append now also logs the amendments, in the same transaction. The leaves are appended
+-- after every amendment and projection of the batch is written, so the log's row lock (which
+-- serializes all writers) is held only for the appends and the commit.
 CREATE OR REPLACE FUNCTION plant_append(actor text, roles text, entries jsonb) RETURNS void
   LANGUAGE plpgsql
   SECURITY INVOKER
@@ -77,8 +79,6 @@ BEGIN
     INSERT INTO amendments (entity_id, version, entity_type, operation, actor, prev_hash, hash, signature, key_id, alg, payload)
     SELECT a.entity_id, a.version, a.entity_type, a.operation, a.actor, a.prev_hash, a.hash, a.signature, a.key_id, a.alg, a.payload
       FROM jsonb_populate_record(NULL::amendments, entry -> 'amendment') AS a;
-    PERFORM plant_log_append((entry -> 'amendment' ->> 'entity_id')::uuid, (entry -> 'amendment' ->> 'version')::integer,
-                             entry -> 'amendment' ->> 'hash');
     IF (entry ->> 'birth')::boolean THEN
       INSERT INTO entities (id, entity_type, version, version_hash, hash_chain_head, amendment_count, created_at, updated_at,
                             deleted_at, l0_compliance_status, l1_compliance_status, drift_detector, tamper_proof, content)
@@ -93,6 +93,10 @@ BEGIN
         FROM jsonb_populate_record(NULL::entities, entry -> 'entity') AS e
        WHERE t.id = e.id;
     END IF;
+  END LOOP;
+  FOR entry IN SELECT value FROM jsonb_array_elements(entries) LOOP
+    PERFORM plant_log_append((entry -> 'amendment' ->> 'entity_id')::uuid, (entry -> 'amendment' ->> 'version')::integer,
+                             entry -> 'amendment' ->> 'hash');
   END LOOP;
 END
 $$;

@@ -54,11 +54,12 @@ describe.skipIf(!(await postgresReachable()))('the image commands, run without D
       JWT_SECRET: 'image-test-secret-that-is-long-enough-0000',
       SIGNING_KEY: key,
       SIGNING_ALGORITHM: 'Ed25519',
+      LOG_KEY: generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
       LOG_LEVEL: 'warn',
       PLANT_DATA_DIR: '/nonexistent/not-used-in-production',
     };
     // The migration job has only the owner's DATABASE_URL and the app role's password: no runtime secrets.
-    const jobEnv = { ...process.env, ...imageEnv(), DATABASE_URL: env.DATABASE_URL, DB_APP_ROLE: env.DB_APP_ROLE, DB_APP_PASSWORD: env.DB_APP_PASSWORD, JWT_SECRET: '', SIGNING_KEY: '', SIGNING_KEY_FILE: '' };
+    const jobEnv = { ...process.env, ...imageEnv(), DATABASE_URL: env.DATABASE_URL, DB_APP_ROLE: env.DB_APP_ROLE, DB_APP_PASSWORD: env.DB_APP_PASSWORD, JWT_SECRET: '', SIGNING_KEY: '', SIGNING_KEY_FILE: '', LOG_KEY: '' };
     const migrate = spawnSync('node', ['bin/plant.js', 'migrate'], { cwd: root, env: jobEnv, encoding: 'utf8' });
     expect(migrate.status, migrate.stderr).toBe(0);
 
@@ -82,10 +83,12 @@ describe.skipIf(!(await postgresReachable()))('the image commands, run without D
       const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
       expect(await ready.json()).toMatchObject({ status: 'ready', engine: 'postgres' });
     } finally {
-      await new Promise((resolve) => {
-        server.on('exit', resolve);
-        server.kill('SIGTERM');
-      });
+      if (server.exitCode === null && server.signalCode === null) {
+        await new Promise((resolve) => {
+          server.on('exit', resolve);
+          server.kill('SIGTERM');
+        });
+      }
     }
     const stopped = spawnSync(jsonInstruction('HEALTHCHECK')[0] ?? 'node', jsonInstruction('HEALTHCHECK').slice(1), { env, encoding: 'utf8' });
     expect(stopped.status).toBe(1);

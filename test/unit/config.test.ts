@@ -33,6 +33,7 @@ describe('configuration', () => {
     expect(found.map((p) => p.split(':')[0])).toEqual([
       'SIGNING_KEY or SIGNING_KEY_FILE',
       'JWT_SECRET',
+      'LOG_KEY or LOG_KEY_FILE',
       'DATABASE_URL',
       'APP_DATABASE_URL or DB_APP_PASSWORD',
     ]);
@@ -57,6 +58,7 @@ describe('configuration', () => {
       problems({
         NODE_ENV: 'production',
         SIGNING_KEY_FILE: '/run/secrets/signing.pem',
+        LOG_KEY_FILE: '/run/secrets/log.pem',
         JWT_SECRET: 'x'.repeat(40),
         DATABASE_URL: 'postgres://admin@db/plant',
         DB_APP_PASSWORD: 'pw',

@@ -18,6 +18,10 @@ variable "max_instances" {
 variable "vpc_connector_id" { type = string }
 variable "cloudsql_connection_name" { type = string }
 variable "environment" { type = string }
+variable "log_origin" {
+  type        = string
+  description = "The transparency log's origin, e.g. plant.example.com/log"
+}
 variable "cors_origins" {
   type    = string
   default = ""
@@ -27,6 +31,7 @@ variable "secret_ids" {
     app_database_url = string
     jwt_secret       = string
     signing_key      = string
+    log_key          = string
   })
   description = "Secret Manager secret ids (not values) mounted into the service"
 }
@@ -75,6 +80,16 @@ resource "google_cloud_run_v2_service" "plant" {
         }
       }
     }
+    volumes {
+      name = "log-key"
+      secret {
+        secret = var.secret_ids.log_key
+        items {
+          version = "latest"
+          path    = "log-key.pem"
+        }
+      }
+    }
     containers {
       image = var.image
       ports {
@@ -87,6 +102,14 @@ resource "google_cloud_run_v2_service" "plant" {
       env {
         name  = "SIGNING_KEY_FILE"
         value = "/run/secrets/plant/signing-key.pem"
+      }
+      env {
+        name  = "LOG_KEY_FILE"
+        value = "/run/secrets/plant-log/log-key.pem"
+      }
+      env {
+        name  = "LOG_ORIGIN"
+        value = var.log_origin
       }
       env {
         name  = "CORS_ORIGINS"
@@ -113,6 +136,10 @@ resource "google_cloud_run_v2_service" "plant" {
       volume_mounts {
         name       = "signing-key"
         mount_path = "/run/secrets/plant"
+      }
+      volume_mounts {
+        name       = "log-key"
+        mount_path = "/run/secrets/plant-log"
       }
       startup_probe {
         http_get {

@@ -31,10 +31,12 @@ module "plant_service" {
   vpc_connector_id         = google_vpc_access_connector.plant.id
   cloudsql_connection_name = module.postgres.instance_connection_name
   cors_origins             = var.cors_origins
+  log_origin               = var.log_origin
   secret_ids = {
     app_database_url = var.app_database_url_secret_id
     jwt_secret       = var.jwt_secret_id
     signing_key      = var.signing_key_secret_id
+    log_key          = var.log_key_secret_id
   }
 }
 

@@ -51,3 +51,8 @@ variable "owner_password_secret_id" { type = string }
 variable "app_database_url_secret_id" { type = string }
 variable "jwt_secret_id" { type = string }
 variable "signing_key_secret_id" { type = string }
+variable "log_key_secret_id" { type = string }
+variable "log_origin" {
+  type        = string
+  description = "Origin of the transparency log, e.g. plant.example.com/log"
+}

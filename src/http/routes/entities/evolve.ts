@@ -1,11 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { evolve } from '../../../core/use-cases/evolve.ts';
-import { actorOf } from '../../auth/guard.ts';
 import type { ApiDeps } from '../../deps.ts';
-import { errorResponses, IdParams } from '../../schemas/common.ts';
-import { entityRef, toView } from '../../schemas/entity.ts';
-import { loadWritable } from './write-access.ts';
+import { registerEntityWrite } from './write-route.ts';
 
 const Body = Type.Object(
   {
@@ -18,24 +15,14 @@ const Body = Type.Object(
 );
 
 export const registerEvolve = (app: FastifyInstance, deps: Pick<ApiDeps, 'write' | 'store'>): void => {
-  app.post(
-    '/api/v1/entities/:id/evolve',
-    {
-      config: { access: ['operator', 'governance'] },
-      schema: {
-        tags: ['entities'],
-        summary: 'Change content by a validated, signed amendment',
-        params: IdParams,
-        body: Body,
-        response: { 200: entityRef, ...errorResponses(401, 403, 404, 409, 422) },
-      },
-    },
-    async (request) => {
-      const { id } = request.params as IdParams;
-      const actor = actorOf(request);
-      await loadWritable(deps.store, actor, id);
+  registerEntityWrite(app, deps, {
+    method: 'POST',
+    url: '/api/v1/entities/:id/evolve',
+    summary: 'Change content by a validated, signed amendment',
+    body: Body,
+    run: (actor, id, request) => {
       const body = request.body as Static<typeof Body>;
-      return toView(await evolve(deps.write, actor, id, { changes: body.changes, reason: body.reason ?? null }));
+      return evolve(deps.write, actor, id, { changes: body.changes, reason: body.reason ?? null });
     },
-  );
+  });
 };
