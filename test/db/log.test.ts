@@ -74,6 +74,29 @@ describe.each(await engines())('transparency log on %s', (engine) => {
     expect((await api.app.inject({ method: 'GET', url: '/api/v1/log/entries?start=0&end=5000', headers: reader })).statusCode).toBe(422);
   });
 
+  it('the tampering report checks each amendment against the log and the signed checkpoint', async () => {
+    const skill = (await api.t.store.listIds(['Skill']))[0] ?? '';
+    const auditor = await api.auth(['auditor']);
+    const clean = await api.app.inject({ method: 'GET', url: `/api/v1/audit/tampering/${skill}`, headers: auditor });
+    expect(clean.json()).toMatchObject({ tampered: false, broken_at_index: null });
+    expect(clean.json<{ details: string[] }>().details[0]).toContain('in the log');
+    // An amendment whose leaf went missing (owner, triggers off) is reported as tampered, by name.
+    const [first] = await api.t.store.getAmendments(skill);
+    await api.t.owner.transaction(async (tx) => {
+      await tx.exec('ALTER TABLE log_leaves DISABLE TRIGGER USER');
+      await tx.query('UPDATE log_leaves SET amendment_hash = $1 WHERE amendment_hash = $2', ['f'.repeat(64), first?.hash]);
+      await tx.exec('ALTER TABLE log_leaves ENABLE TRIGGER USER');
+    });
+    const broken = await api.app.inject({ method: 'GET', url: `/api/v1/audit/tampering/${skill}`, headers: auditor });
+    expect(broken.json()).toMatchObject({ tampered: true });
+    expect(broken.json<{ details: string[] }>().details.join('\n')).toContain('is not a leaf of the log');
+    await api.t.owner.transaction(async (tx) => {
+      await tx.exec('ALTER TABLE log_leaves DISABLE TRIGGER USER');
+      await tx.query('UPDATE log_leaves SET amendment_hash = $1 WHERE amendment_hash = $2', [first?.hash, 'f'.repeat(64)]);
+      await tx.exec('ALTER TABLE log_leaves ENABLE TRIGGER USER');
+    });
+  });
+
   it('the audit checks the log too and finds it whole', async () => {
     const report = await runAudit(api.t.audit, AUDITOR, {});
     expect(report.log).toMatchObject({ problems: [] });
