@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -83,10 +83,10 @@ const benchEngine = async (engine: 'postgres' | 'pglite'): Promise<void> => {
   try {
     const plantUrl = plant.match[1] ?? '';
     const bareUrl = bare.match[1] ?? '';
-    const tokenFor = (role: string): string => {
-      const out = require_token(role, plantEnv);
-      return out;
-    };
+    const tokenFor = (role: string): string =>
+      execFileSync(process.execPath, ['bin/plant.js', 'token', '--role', role, '--sub', `bench-${role}`], { cwd: root, env: { ...process.env, ...plantEnv } })
+        .toString()
+        .trim();
     const agentId = await fixture(plantUrl, tokenFor);
     const reader = tokenFor('reader');
     const governance = tokenFor('governance');
@@ -116,12 +116,6 @@ const benchEngine = async (engine: 'postgres' | 'pglite'): Promise<void> => {
     rmSync(dir, { recursive: true, force: true });
   }
 };
-
-import { execFileSync } from 'node:child_process';
-const require_token = (role: string, env: NodeJS.ProcessEnv): string =>
-  execFileSync(process.execPath, ['bin/plant.js', 'token', '--role', role, '--sub', `bench-${role}`], { cwd: root, env: { ...process.env, ...env } })
-    .toString()
-    .trim();
 
 export const benchHttp = async (): Promise<void> => {
   await benchEngine('postgres');

@@ -50,12 +50,11 @@ export const auditLog = (log: LogContext): AuditLog => ({
 });
 
 const loadLogKey = async (config: Config): Promise<NoteKey> => {
-  const pem =
-    config.LOG_KEY ??
-    (config.LOG_KEY_FILE !== undefined
-      ? readFileSync(config.LOG_KEY_FILE, 'utf8')
-      : (await loadOrCreateDevKey(keysDir(config), 'Ed25519', 'log-ed25519.pem')).key.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
-  const key = await signingKeyFromPem(pem, 'Ed25519');
+  const pem = config.LOG_KEY ?? (config.LOG_KEY_FILE === undefined ? undefined : readFileSync(config.LOG_KEY_FILE, 'utf8'));
+  const key =
+    pem === undefined
+      ? (await loadOrCreateDevKey(keysDir(config), 'Ed25519', 'log-ed25519.pem')).key
+      : await signingKeyFromPem(pem, 'Ed25519');
   return { name: config.LOG_ORIGIN, privateKey: key.privateKey };
 };
 

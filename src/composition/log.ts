@@ -19,13 +19,19 @@ export const exportLog = (log: LogContext): ExportLog => ({
  * Every server runs one; they may race, and the database keeps one checkpoint per size.
  */
 export const startCheckpointer = (log: LogContext, intervalSeconds: number, onError: (error: unknown) => void): (() => Promise<void>) => {
-  let running: Promise<unknown> = Promise.resolve();
+  let running: Promise<unknown> | null = null;
   const timer = setInterval(() => {
-    running = makeCheckpoint({ log: log.store, key: log.key, origin: log.origin }).catch(onError);
+    // A slow database must not pile up signings: skip a tick while the last one runs.
+    if (running !== null) return;
+    running = makeCheckpoint({ log: log.store, key: log.key, origin: log.origin })
+      .catch(onError)
+      .finally(() => {
+        running = null;
+      });
   }, intervalSeconds * 1000);
   timer.unref();
   return async () => {
     clearInterval(timer);
-    await running;
+    if (running !== null) await running;
   };
 };

@@ -131,9 +131,6 @@ export const uncertified = (): Certification => ({
   revocation_reason: null,
 });
 
-/** Kinds that carry a certification block (spec §3). */
-export const isCertifiable = (kind: EntityKind): kind is 'Skill' | 'JobRole' => kind === 'Skill' || kind === 'JobRole';
-
 export const isCertified = (record: EntityRecord): boolean => {
   const content = record.content as Partial<SkillContent>;
   return content.certification?.certified === true;

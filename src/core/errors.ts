@@ -55,6 +55,3 @@ export class DomainError extends Error {
     this.errors = extra.errors;
   }
 }
-
-export const notFound = (what: string, id: string): DomainError =>
-  new DomainError('ENTITY_NOT_FOUND', `${what} ${id} not found`);

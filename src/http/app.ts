@@ -29,7 +29,6 @@ export const buildApp = async (deps: ApiDeps, options: HttpOptions, logStream?: 
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     genReqId: requestId,
     bodyLimit: options.bodyLimitBytes,
-    ajv: { customOptions: { removeAdditional: false } },
   });
 
   registerRequestIdEcho(app);

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, ERROR_CODES, type ErrorCode, type FieldError, type Violation } from '../core/errors.ts';
+import { DomainError, type ErrorCode, type FieldError, type Violation } from '../core/errors.ts';
 
 /** The one place error codes become HTTP statuses. A test checks it covers the whole catalog. */
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -119,5 +119,3 @@ export const registerErrorHandling = (app: FastifyInstance): void => {
     sendProblem(reply, problem(request, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0] ?? ''}`)),
   );
 };
-
-export const ALL_CODES = Object.keys(ERROR_CODES) as ErrorCode[];

@@ -137,6 +137,20 @@ describe('the plant CLI, run as a real process', () => {
     expect(run.code).toBe(1);
     expect(run.err).toBe('plant: audit found problems: 1 of 88 entities are not compliant\n');
     expect(run.out).toMatch(/Industry .* \(Sales\): chain hash at index 0/);
+
+    // A problem of the log alone (two leaves swapped: every chain is intact, the signed
+    // checkpoint no longer matches the tree) must fail the audit too, and be named.
+    const log = await createPglitePool(path.join(dir, 'data', 'pgdata'));
+    await log.exec(`ALTER TABLE log_leaves DISABLE TRIGGER USER;
+      CREATE TEMP TABLE swapped AS SELECT * FROM log_leaves WHERE leaf_index IN (1, 2);
+      DELETE FROM log_leaves WHERE leaf_index IN (1, 2);
+      INSERT INTO log_leaves SELECT 3 - leaf_index, entity_id, version, amendment_hash, leaf_hash FROM swapped;
+      ALTER TABLE log_leaves ENABLE TRIGGER USER;`);
+    await log.close();
+    const swapped = plant(['audit', 'run']);
+    expect(swapped.code).toBe(1);
+    expect(swapped.err).toBe('plant: audit found problems: 1 of 88 entities are not compliant; 1 transparency-log problem(s)\n');
+    expect(swapped.out).toMatch(/Transparency log:\n {2}latest checkpoint \(size \d+\) does not match the tree/);
   });
 
   it('refuses to open an embedded database that a running server holds', () => {

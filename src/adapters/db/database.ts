@@ -1,4 +1,3 @@
-import { createPglitePool } from './pglite-pool.ts';
 import type { SqlPool } from './sql.ts';
 
 export { createPgPool } from './pg-pool.ts';
@@ -14,8 +13,6 @@ export const switchToRole = async (pool: SqlPool, role: string): Promise<void> =
   if (statement === undefined) throw new Error('could not build SET ROLE');
   await pool.exec(statement);
 };
-
-export const openPglite = createPglitePool;
 
 /** The service's connection string: same server and database, as the application role. */
 export const serviceUrl = (adminUrl: string, role: string, password: string | undefined): string => {

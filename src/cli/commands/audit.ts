@@ -20,6 +20,7 @@ interface Summary {
   total_entities: number;
   compliant: number;
   statistics: { l0_pass: number; l1_pass: number; hash_chain_intact: number; requires_review: number };
+  log?: { size: number; checkpoint_size: number | null; problems: string[] };
   entities: { entity_id: string; entity_type: string; name: string; compliant: boolean; violations: { message: string }[]; chain_intact?: boolean; chain?: { intact: boolean; problems: readonly { check: string; index: number; detail: string }[] } }[];
 }
 
@@ -41,6 +42,7 @@ const render = (report: Summary): string => {
     '',
     `Total ${report.total_entities}, compliant ${report.compliant}; L0 pass ${s.l0_pass}, L1 pass ${s.l1_pass}, chains intact ${s.hash_chain_intact}, awaiting review ${s.requires_review}.`,
     ...(problems.length > 0 ? ['', 'Problems:', ...problems] : []),
+    ...((report.log?.problems.length ?? 0) > 0 ? ['', 'Transparency log:', ...(report.log?.problems ?? []).map((p) => `  ${p}`)] : []),
   ].join('\n');
 };
 
@@ -77,8 +79,15 @@ export const registerAudit = (program: Command): void => {
       if (options.json === true) printJson(report);
       else print(render(report));
       const failing = report.total_entities - report.compliant;
+      const logProblems = report.log?.problems.length ?? 0;
       if (options.entity !== undefined && report.total_entities === 0) throw new CommandFailure(`entity ${options.entity} not found`);
-      if (failing > 0) throw new CommandFailure(`audit found problems: ${failing} of ${report.total_entities} entities are not compliant`);
+      if (failing > 0 || logProblems > 0) {
+        const parts = [
+          ...(failing > 0 ? [`${failing} of ${report.total_entities} entities are not compliant`] : []),
+          ...(logProblems > 0 ? [`${logProblems} transparency-log problem(s)`] : []),
+        ];
+        throw new CommandFailure(`audit found problems: ${parts.join('; ')}`);
+      }
     });
 
   audit

@@ -218,7 +218,6 @@ export const runAudit = async (deps: AuditDeps, actor: Actor, scope: AuditScope 
   };
   if (logged !== undefined) {
     report.log = logged.summary;
-    for (const problem of logged.summary.problems) report.warnings.push({ entity_id: '', entity_type: 'Skill', warning: `log: ${problem}` });
   }
   for (const e of entities) {
     if (e.violations.length > 0) {

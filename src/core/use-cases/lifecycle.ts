@@ -40,8 +40,10 @@ const transition = async (
     let successor: EntityRecord | undefined;
     if (successorId !== null) {
       successor = locked.get(successorId);
-      const field = [{ field: 'successor_id', message: `Entity ${successorId} not found` }];
-      if (successor === undefined) throw new DomainError('REFERENCE_NOT_FOUND', field[0]?.message ?? '', { errors: field });
+      if (successor === undefined) {
+        const message = `Entity ${successorId} not found`;
+        throw new DomainError('REFERENCE_NOT_FOUND', message, { errors: [{ field: 'successor_id', message }] });
+      }
       if (successorId === id || successor.entity_type !== current.entity_type || successor.content.status === 'deleted') {
         throw new DomainError('VALIDATION_ERROR', 'successor must be another live entity of the same kind', {
           errors: [{ field: 'successor_id', message: 'must be another non-deleted entity of the same kind' }],
