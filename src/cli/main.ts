@@ -9,6 +9,9 @@ import { registerSeed } from './commands/seed.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerToken } from './commands/token.ts';
+import { registerWorker } from './commands/worker.ts';
+import { registerSearch } from './commands/search.ts';
+import { registerEmbeddings } from './commands/embeddings.ts';
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, config: 3 } as const;
@@ -27,6 +30,9 @@ export const buildProgram = (): Command => {
   registerStatus(program);
   registerVerify(program);
   registerLog(program);
+  registerWorker(program);
+  registerSearch(program);
+  registerEmbeddings(program);
   return program;
 };
 

@@ -1,5 +1,15 @@
 import { z } from 'zod';
+import { Cron } from 'croner';
 import { SIGNATURE_ALGORITHMS } from '../core/amendment.ts';
+
+const validCron = (pattern: string): boolean => {
+  try {
+    new Cron(pattern, { paused: true, timezone: 'UTC' }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -43,6 +53,22 @@ const schema = z.object({
     .pipe(z.array(z.url().refine((o) => o !== '*', 'no wildcard'))),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1_048_576),
+  EMBEDDINGS_PROVIDER: z.enum(['offline', 'http', 'openai']).default('offline'),
+  EMBEDDINGS_MODEL: optionalText,
+  ML_SERVICE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:8005'),
+  EMBEDDINGS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  EMBEDDINGS_API_KEY: optionalText,
+  EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().min(10).max(120_000).default(2000),
+  EMBEDDINGS_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  EMBEDDINGS_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(32),
+  EMBEDDINGS_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(86_400),
+  EMBEDDINGS_CACHE_ENTRIES: z.coerce.number().int().min(1).default(10_000),
+  REDIS_URL: optionalText.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+  EMBEDDINGS_WORKER: bool.default(true),
+  EMBEDDINGS_JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  EMBEDDINGS_INDEX: z.enum(['hnsw', 'ivfflat']).default('hnsw'),
+  EMBEDDINGS_QUALITY_CRON: z.string().min(1).default('0 2 * * *'),
+  EMBEDDINGS_STABILITY_THRESHOLD: z.coerce.number().min(0).max(1).default(0.85),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;
@@ -84,6 +110,10 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, options: LoadOp
     if (c.JWT_JWKS_URL !== undefined && (env.JWT_ISSUER === undefined || env.JWT_AUDIENCE === undefined)) {
       problems.push('JWT_ISSUER and JWT_AUDIENCE: required with JWT_JWKS_URL (the external issuer\'s values)');
     }
+    if (c.EMBEDDINGS_PROVIDER === 'openai' && c.EMBEDDINGS_URL === undefined) {
+      problems.push('EMBEDDINGS_URL: required with EMBEDDINGS_PROVIDER=openai (the server that answers /v1/embeddings)');
+    }
+    if (!validCron(c.EMBEDDINGS_QUALITY_CRON)) problems.push('EMBEDDINGS_QUALITY_CRON: not a cron expression (e.g. "0 2 * * *")');
     if (c.NODE_ENV === 'production' && !signs && c.DATABASE_URL === undefined) {
       problems.push('DATABASE_URL: required in production (the embedded database is for development)');
     }

@@ -88,7 +88,7 @@ export interface OpenOptions {
  * PGlite in the data directory, migrated as its superuser, then switched to the application role.
  */
 export const openDatabase = async (config: Config, options: OpenOptions): Promise<{ db: SqlPool; migration: MigrationResult | null }> => {
-  const migrateOptions = { appRole: config.DB_APP_ROLE, appPassword: config.DB_APP_PASSWORD };
+  const migrateOptions = { appRole: config.DB_APP_ROLE, appPassword: config.DB_APP_PASSWORD, vectorIndex: config.EMBEDDINGS_INDEX };
   if (config.DATABASE_URL === undefined && config.APP_DATABASE_URL === undefined) {
     const dataDir = path.resolve(config.PLANT_DATA_DIR);
     mkdirSync(dataDir, { recursive: true });

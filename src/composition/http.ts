@@ -4,6 +4,7 @@ import { TokenService } from '../http/auth/tokens.ts';
 import type { ApiDeps, HttpOptions } from '../http/deps.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
+import { embeddingsApi, type Embeddings } from './embeddings.ts';
 
 /** Plant's own HS256 tokens always carry these when an external OIDC issuer is configured. */
 const LOCAL_ISSUER = 'plant';
@@ -20,7 +21,7 @@ export const tokenService = (config: Config, secret: string): TokenService =>
         : { jwksUrl: config.JWT_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, rolesClaim: config.JWT_ROLES_CLAIM },
   });
 
-export const apiDeps = (ctx: AppContext): ApiDeps => ({
+export const apiDeps = (ctx: AppContext, embeddings: Embeddings): ApiDeps => ({
   sql: ctx.db,
   engine: ctx.db.engine,
   store: ctx.store,
@@ -30,6 +31,7 @@ export const apiDeps = (ctx: AppContext): ApiDeps => ({
   tokens: tokenService(ctx.config, ctx.jwtSecret),
   accounts: new ServiceAccounts(ctx.db),
   log: ctx.log,
+  embeddings: embeddingsApi(embeddings),
 });
 
 export const httpOptions = (config: Config): HttpOptions => ({

@@ -1,3 +1,4 @@
+import { QualityRunSchema } from './routes/embeddings/quality-schema.ts';
 import { createHash } from 'node:crypto';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
@@ -61,7 +62,7 @@ export const buildApp = async (deps: ApiDeps, options: HttpOptions, logStream?: 
       new DomainError('RATE_LIMITED', `Rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`),
   });
 
-  for (const schema of [ProblemSchema, EntitySchema, AuditReportSchema]) app.addSchema(schema);
+  for (const schema of [ProblemSchema, EntitySchema, AuditReportSchema, QualityRunSchema]) app.addSchema(schema);
 
   await app.register(swagger, {
     openapi: {

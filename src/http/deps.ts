@@ -6,6 +6,18 @@ import type { AuditDeps } from '../core/use-cases/audit.ts';
 import type { WriteDeps } from '../core/use-cases/deps.ts';
 import type { TokenService } from './auth/tokens.ts';
 import type { LogContext } from '../composition/context.ts';
+import type { QualityRun } from '../adapters/db/embedding-quality.ts';
+import type { Embedder } from '../core/embeddings/ports.ts';
+import type { SearchIndex } from '../core/use-cases/search.ts';
+
+/** Search and the embedding drift monitor, as the routes see them. */
+export interface EmbeddingsApi {
+  index: SearchIndex;
+  embedder: Embedder;
+  runs(limit: number): Promise<QualityRun[]>;
+  /** Runs a drift check now, on behalf of `requestedBy`, and returns the finished run. */
+  runQuality(requestedBy: string): Promise<QualityRun>;
+}
 
 /** Everything the routes use, built once by composition. Routes take only what they need. */
 export interface ApiDeps {
@@ -18,6 +30,7 @@ export interface ApiDeps {
   tokens: TokenService;
   accounts: ServiceAccounts;
   log: LogContext;
+  embeddings: EmbeddingsApi;
 }
 
 export interface HttpOptions {

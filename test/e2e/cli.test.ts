@@ -25,7 +25,7 @@ describe('the plant CLI, run as a real process', () => {
   });
 
   it('--help works on every command, and bad usage exits 2', () => {
-    for (const args of [[], ['serve'], ['migrate'], ['seed'], ['token'], ['keys'], ['keys', 'generate'], ['keys', 'list'], ['keys', 'rotate'], ['audit'], ['audit', 'run'], ['audit', 'export'], ['status'], ['verify'], ['log'], ['log', 'checkpoint'], ['log', 'prove']]) {
+    for (const args of [[], ['serve'], ['migrate'], ['seed'], ['token'], ['keys'], ['keys', 'generate'], ['keys', 'list'], ['keys', 'rotate'], ['audit'], ['audit', 'run'], ['audit', 'export'], ['status'], ['verify'], ['log'], ['log', 'checkpoint'], ['log', 'prove'], ['search'], ['worker'], ['embeddings'], ['embeddings', 'status'], ['embeddings', 'dead'], ['embeddings', 'retry'], ['embeddings', 'quality'], ['embeddings', 'reindex']]) {
       const res = plant([...args, '--help']);
       expect(res.code, args.join(' ')).toBe(0);
       expect(res.out).toContain('Usage: plant');
@@ -37,7 +37,7 @@ describe('the plant CLI, run as a real process', () => {
   it('migrate, then seed (twice: the second changes nothing), then status', () => {
     const migrated = plant(['migrate', '--json']);
     expect(migrated.code, migrated.err).toBe(0);
-    expect(JSON.parse(migrated.out)).toMatchObject({ engine: 'pglite', applied: ['0001_ledger', '0002_service_accounts', '0003_transparency_log'], current_version: 3 });
+    expect(JSON.parse(migrated.out)).toMatchObject({ engine: 'pglite', applied: ['0001_ledger', '0002_service_accounts', '0003_transparency_log', '0004_search'], current_version: 4 });
     expect(plant(['migrate']).out).toContain('up to date');
 
     const seeded = plant(['seed']);
@@ -50,7 +50,32 @@ describe('the plant CLI, run as a real process', () => {
     expect(status.migrations.current).toBe(true);
     expect(status.counts).toEqual({ Agent: 50, Industry: 3, JobRole: 10, Skill: 19, Team: 6 });
     expect(status.signing_key.algorithm).toBe('Ed25519');
-    expect(plant(['status']).out).toMatch(/Migrations 3\/3 applied, current/);
+    expect(plant(['status']).out).toMatch(/Migrations 4\/4 applied, current/);
+  });
+
+  it('embeddings status, reindex, search, quality; dead letters and retry', () => {
+    const before = JSON.parse(plant(['embeddings', 'status', '--json']).out) as Record<string, unknown>;
+    expect(before).toMatchObject({ provider: 'offline', model: 'plant-offline-v1', cache: 'memory', documents: 82, embedded: 0, queued: 82, dead: 0 });
+    // Found by text before anything is embedded.
+    const early = JSON.parse(plant(['search', 'Salesforce', '--json']).out) as { hits: { name: string; scores: { vector: number | null } }[] };
+    expect(early.hits[0]).toMatchObject({ name: 'CRM Management', scores: { vector: null } });
+
+    const reindex = plant(['embeddings', 'reindex', '--json']);
+    expect(reindex.code, reindex.err).toBe(0);
+    expect(JSON.parse(reindex.out)).toMatchObject({ queued: 82, embedded_here: 82, still_queued: 0, error: null });
+
+    const found = plant(['search', 'help my kid with algebra homework', '--limit', '3']);
+    expect(found.code, found.err).toBe(0);
+    expect(found.out).toMatch(/^1\s+Skill\s+Homework Help\s+[\d.]+\s+meaning: 0\.\d\d cosine/m);
+    expect(plant(['search', 'tutoring', '--kind', 'Robot']).code).toBe(1);
+
+    const quality = plant(['embeddings', 'quality', '--json']);
+    expect(quality.code, quality.err).toBe(0);
+    expect(JSON.parse(quality.out)).toMatchObject({ trigger: 'manual', state: 'done', report: { total_entities: 82, checked: 82, stable_count: 82, drift_detected: [] } });
+
+    expect(plant(['embeddings', 'dead']).out).toContain('No dead jobs.');
+    expect(plant(['embeddings', 'retry']).code).toBe(1); // names ids or --all
+    expect(JSON.parse(plant(['embeddings', 'retry', '--all', '--json']).out)).toEqual({ requeued: [] });
   });
 
   it('token prints a usable JWT, and refuses unknown roles with exit 1', () => {

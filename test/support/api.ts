@@ -5,6 +5,7 @@ import type { Role } from '../../src/core/roles.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { TokenService } from '../../src/http/auth/tokens.ts';
 import type { ApiDeps, HttpOptions } from '../../src/http/deps.ts';
+import { embeddingsApi } from '../../src/composition/embeddings.ts';
 import type { TestEngine } from './engines.ts';
 import { createTestLedger, type TestLedger } from './ledger.ts';
 
@@ -41,6 +42,7 @@ export const createTestApi = async (engine: TestEngine, options: Partial<HttpOpt
     tokens,
     accounts: new ServiceAccounts(t.service),
     log: t.log,
+    embeddings: embeddingsApi(t.embeddings),
     ...override,
   };
   const app = await buildApp(deps, { ...DEFAULT_HTTP, ...options });

@@ -11,6 +11,8 @@ import type { SignatureAlgorithm } from '../../src/core/amendment.ts';
 import type { Actor } from '../../src/core/store.ts';
 import type { AuditDeps } from '../../src/core/use-cases/audit.ts';
 import type { WriteDeps } from '../../src/core/use-cases/deps.ts';
+import { createEmbeddings, type Embeddings } from '../../src/composition/embeddings.ts';
+import { loadConfig } from '../../src/composition/config.ts';
 import { createTestDatabase, type TestDatabase, type TestEngine } from './engines.ts';
 
 export const GOVERNANCE: Actor = { subject: 'gov-officer', roles: ['governance'] };
@@ -31,6 +33,9 @@ export const testKey = async (algorithm: SignatureAlgorithm = 'Ed25519'): Promis
   return key;
 };
 
+/** The defaults (offline embedder, in-process cache) whatever the environment says. */
+export const testEmbeddingsConfig = (env: Record<string, string> = {}) => loadConfig({ NODE_ENV: 'test', ...env });
+
 export const TEST_LOG_ORIGIN = 'test.plant/log';
 
 export interface TestLedger extends TestDatabase {
@@ -40,6 +45,8 @@ export interface TestLedger extends TestDatabase {
   audit: AuditDeps;
   verifier: KeyringVerifier;
   key: SigningKey;
+  /** Search and the job queue with the offline embedder and an in-process cache. */
+  embeddings: Embeddings;
 }
 
 export const createTestLedger = async (engine: TestEngine, algorithm: SignatureAlgorithm = 'Ed25519'): Promise<TestLedger> => {
@@ -58,5 +65,6 @@ export const createTestLedger = async (engine: TestEngine, algorithm: SignatureA
     verifier,
     write: { store, ids: uuidV7Ids, clock: systemClock, signer: new NodeSigner(key), publishedKeys: new Set([key.keyId]) },
     audit: { store, verifier, clock: systemClock, log: auditLog(log) },
+    embeddings: createEmbeddings(testEmbeddingsConfig(), database.service),
   };
 };

@@ -43,7 +43,7 @@ const LOCK_KEY = 7_303_514_201;
  */
 export const migrate = async (
   owner: SqlPool,
-  options: { appRole: string; appPassword?: string | undefined; files?: MigrationFile[] },
+  options: { appRole: string; appPassword?: string | undefined; files?: MigrationFile[]; vectorIndex?: VectorIndex },
 ): Promise<MigrationResult> => {
   const files = options.files ?? readMigrations();
   await owner.exec(`CREATE TABLE IF NOT EXISTS plant_migrations (
@@ -68,7 +68,34 @@ export const migrate = async (
   }
   await owner.exec('GRANT SELECT ON plant_migrations TO plant_service');
   await ensureAppRole(owner, options.appRole, options.appPassword);
+  if (options.vectorIndex !== undefined && files.some((f) => f.name.startsWith('0004_'))) await ensureVectorIndex(owner, options.vectorIndex);
   return { applied, current: files.at(-1)?.version ?? 0 };
+};
+
+export type VectorIndex = 'hnsw' | 'ivfflat';
+
+/**
+ * Builds the embedding index the configuration asks for, replacing the other kind. IVFFlat
+ * learns its lists from the rows present, so it is sized from them (about rows/1000, at least
+ * 10) and worth rebuilding after a bulk load: drop it and run `plant migrate` again.
+ */
+export const ensureVectorIndex = async (owner: SqlPool, kind: VectorIndex): Promise<void> => {
+  await owner.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    const { rows } = await tx.query<{ method: string }>(
+      `SELECT am.amname AS method FROM pg_class c JOIN pg_am am ON am.oid = c.relam
+        WHERE c.relname = 'search_documents_embedding' AND c.relkind = 'i'`,
+    );
+    if (rows[0]?.method === kind) return;
+    const { rows: count } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM search_documents WHERE embedding IS NOT NULL');
+    const lists = Math.max(10, Math.round((count[0]?.n ?? 0) / 1000));
+    await tx.exec('DROP INDEX IF EXISTS search_documents_embedding');
+    await tx.exec(
+      kind === 'hnsw'
+        ? 'CREATE INDEX search_documents_embedding ON search_documents USING hnsw (embedding vector_cosine_ops)'
+        : `CREATE INDEX search_documents_embedding ON search_documents USING ivfflat (embedding vector_cosine_ops) WITH (lists = ${lists})`,
+    );
+  });
 };
 
 const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../composition/config.ts';
 import { createContext } from '../../composition/context.ts';
 import { apiDeps, httpOptions } from '../../composition/http.ts';
+import { createEmbeddings } from '../../composition/embeddings.ts';
 import { startCheckpointer } from '../../composition/log.ts';
+import { startBackgroundWork } from './worker.ts';
 import { changedAnything, seedDemoCatalog } from '../../core/use-cases/seed-catalog.ts';
 import { buildApp } from '../../http/app.ts';
 import { summary } from './seed.ts';
@@ -21,10 +23,14 @@ export const registerServe = (program: Command): void => {
         const result = await seedDemoCatalog(ctx.write);
         if (changedAnything(result)) seeded = `  demo catalog loaded: ${summary(await ctx.store.countByKind())}\n`;
       }
-      const app = await buildApp(apiDeps(ctx), httpOptions(config));
+      const embeddings = createEmbeddings(config, ctx.db, (error) => {
+        app.log.warn({ err: error }, 'embedding cache (Redis) unavailable: continuing without it');
+      });
+      const app = await buildApp(apiDeps(ctx, embeddings), httpOptions(config));
       const stopCheckpointer = startCheckpointer(ctx.log, config.CHECKPOINT_INTERVAL, (error) => {
         app.log.error({ err: error }, 'checkpoint failed');
       });
+      const stopBackground = config.EMBEDDINGS_WORKER ? startBackgroundWork(embeddings, config, app.log) : () => Promise.resolve();
       const address = await app.listen({ host: config.HOST, port: config.PORT });
       const counts = await ctx.store.countByKind();
       process.stdout.write(
@@ -43,6 +49,8 @@ export const registerServe = (program: Command): void => {
         void app
           .close()
           .then(() => stopCheckpointer())
+          .then(() => stopBackground())
+          .then(() => embeddings.close())
           .then(() => ctx.close())
           .then(() => process.exit(0))
           .catch((error: unknown) => {

@@ -35,6 +35,9 @@ import { registerGetCheckpoint } from './log/get-checkpoint.ts';
 import { registerGetConsistency } from './log/get-consistency.ts';
 import { registerGetEntries } from './log/get-entries.ts';
 import { registerGetInclusion } from './log/get-inclusion.ts';
+import { registerGetQuality } from './embeddings/get-quality.ts';
+import { registerRunQuality } from './embeddings/run-quality.ts';
+import { registerSearch } from './search/get-search.ts';
 import { registerGetTeam } from './teams/get-team.ts';
 import { registerListTeams } from './teams/list-teams.ts';
 import { registerPostTeam } from './teams/post-team.ts';
@@ -71,6 +74,10 @@ export const registerRoutes = (app: FastifyInstance, deps: ApiDeps): void => {
   registerDeprecate(app, deps);
   registerArchive(app, deps);
   registerDelete(app, deps);
+
+  registerSearch(app, deps);
+  registerRunQuality(app, deps);
+  registerGetQuality(app, deps);
 
   registerRunAudit(app, deps);
   registerTampering(app, deps);
