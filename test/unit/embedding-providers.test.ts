@@ -36,17 +36,17 @@ const fakeService = () => {
         res.end(JSON.stringify(value));
       };
       if (behaviour === 'slow') await new Promise((r) => setTimeout(r, 400));
-      if (behaviour === '500') return send(503, { detail: 'warming up' });
-      if (behaviour === '400') return send(400, { detail: 'bad model' });
+      if (behaviour === '500') { send(503, { detail: 'warming up' }); return; }
+      if (behaviour === '400') { send(400, { detail: 'bad model' }); return; }
       if (req.url === '/generate-embedding') {
         const v = embedOffline(body.text ?? '');
-        return send(200, { embedding: behaviour === 'short' ? v.slice(0, 100) : v });
+        send(200, { embedding: behaviour === 'short' ? v.slice(0, 100) : v }); return;
       }
       const input = body.input ?? [];
       let data = input.map((t, index) => ({ object: 'embedding', index, embedding: behaviour === 'short' ? [1, 2, 3] : embedOffline(t) }));
       if (behaviour === 'shuffled') data = [...data].reverse();
       if (behaviour === 'missing-index') data = data.map((d) => ({ ...d, index: 0 }));
-      return send(200, { object: 'list', data, model: body.model });
+      send(200, { object: 'list', data, model: body.model });
     })();
   });
   return { server, script, seen };
