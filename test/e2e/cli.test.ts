@@ -55,7 +55,7 @@ describe('the plant CLI, run as a real process', () => {
 
   it('embeddings status, reindex, search, quality; dead letters and retry', () => {
     const before = JSON.parse(plant(['embeddings', 'status', '--json']).out) as Record<string, unknown>;
-    expect(before).toMatchObject({ provider: 'offline', model: 'plant-offline-v1', cache: 'memory', documents: 82, embedded: 0, queued: 82, dead: 0 });
+    expect(before).toMatchObject({ provider: 'offline', model: 'plant-offline-v1', cache: process.env.REDIS_URL === undefined ? 'memory' : 'redis', documents: 82, embedded: 0, queued: 82, dead: 0 });
     // Found by text before anything is embedded.
     const early = JSON.parse(plant(['search', 'Salesforce', '--json']).out) as { hits: { name: string; scores: { vector: number | null } }[] };
     expect(early.hits[0]).toMatchObject({ name: 'CRM Management', scores: { vector: null } });

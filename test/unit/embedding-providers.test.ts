@@ -6,6 +6,7 @@ import { HttpEmbedder } from '../../src/adapters/embeddings/http-embedder.ts';
 import { OpenAiEmbedder } from '../../src/adapters/embeddings/openai-embedder.ts';
 import { EmbeddingServiceError, type RetryPolicy } from '../../src/adapters/embeddings/post-json.ts';
 import { embedOffline } from '../../src/core/embeddings/offline-embedder.ts';
+import { closedPort } from '../support/net.ts';
 
 /** What the fake service does with the next request; the default answers correctly. */
 type Behaviour = 'ok' | 'slow' | '500' | '400' | 'short' | 'shuffled' | 'missing-index';
@@ -50,15 +51,6 @@ const fakeService = () => {
     })();
   });
   return { server, script, seen };
-};
-
-/** The address of a port nothing listens on any more. */
-export const closedPort = async (): Promise<string> => {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((resolve) => s.close(resolve));
-  return `http://127.0.0.1:${port}`;
 };
 
 const POLICY: RetryPolicy = { timeoutMs: 200, retries: 2, baseDelayMs: 10, maxDelayMs: 50 };

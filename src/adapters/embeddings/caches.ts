@@ -69,8 +69,13 @@ export class RedisEmbeddingCache implements EmbeddingCache {
     this.onError(error);
   }
 
+  /** Not connected (yet, or any more): skip Redis rather than wait for it. */
+  private get down(): boolean {
+    return this.client.status !== 'ready';
+  }
+
   async getMany(keys: readonly string[]): Promise<(Vector | undefined)[]> {
-    if (keys.length === 0) return [];
+    if (keys.length === 0 || this.down) return keys.map(() => undefined);
     try {
       const values = await this.client.mgetBuffer(...keys);
       return values.map((b) => (b === null ? undefined : unpack(b)));
@@ -81,23 +86,31 @@ export class RedisEmbeddingCache implements EmbeddingCache {
   }
 
   async setMany(entries: readonly (readonly [string, Vector])[]): Promise<void> {
-    if (entries.length === 0) return;
+    if (entries.length === 0 || this.down) return;
     try {
       const pipeline = this.client.pipeline();
       for (const [k, v] of entries) pipeline.set(k, pack(v), 'EX', this.ttlSeconds);
-      await pipeline.exec();
+      const results = await pipeline.exec();
+      const failed = results?.find(([error]) => error !== null);
+      if (failed !== undefined) this.warn(failed[0]);
     } catch (error) {
       this.warn(error);
     }
   }
 
   async delete(keys: readonly string[]): Promise<void> {
-    if (keys.length === 0) return;
+    if (keys.length === 0 || this.down) return;
     try {
       await this.client.del(...keys);
     } catch (error) {
       this.warn(error);
     }
+  }
+
+  /** Resolves once connected, or after `ms` either way (for start-up and tests). */
+  async ready(ms = 2000): Promise<boolean> {
+    for (let waited = 0; this.down && waited < ms; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    return !this.down;
   }
 
   async close(): Promise<void> {
