@@ -58,6 +58,16 @@ describe("a newcomer's first ten minutes", () => {
     expect(await catalog(url, token)).toEqual({ agents: 50, teams: 6, skills: 19, roles: 10, industries: 3 });
     const audit = await fetch(`${url}/api/v1/audit/run`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     expect(await audit.json()).toMatchObject({ total_entities: 88, compliant: 88 });
+    // Search by meaning works out of the box: the in-process worker embeds the catalog after start.
+    let hits: { name: string; kind: string; scores: { vector: number | null } }[] = [];
+    for (let i = 0; i < 100 && hits[0]?.scores.vector == null; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 200));
+      const res = await fetch(`${url}/api/v1/search?q=${encodeURIComponent('someone to run our Instagram ads')}&limit=3`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      hits = ((await res.json()) as { hits: typeof hits }).hits;
+    }
+    expect(hits[0]?.scores.vector).toBeGreaterThan(0.2);
+    expect(hits.map((h) => h.name)).toContain('PPC Advertising');
     const keyId = /signing key (\S+)/.exec(first.output())?.[1];
     await stop(first.child);
 
