@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureVectorIndex } from '../../src/adapters/db/migrate.ts';
 import { demoAgents } from '../../src/catalog/demo-catalog.ts';
 import type { EntityKind } from '../../src/core/entity.ts';
 import { createSkill } from '../../src/core/use-cases/create.ts';
@@ -151,6 +152,17 @@ describe.each(await engines())('search on the demo catalog (%s)', (engine) => {
     expect(result.mode).toBe('text');
     expect(result.degraded).toMatch(/ECONNREFUSED/);
     expect(result.hits[0]?.name).toBe('CRM Management');
+  });
+
+  it('serves the same results from an IVFFlat index (EMBEDDINGS_INDEX=ivfflat), and switches back', async () => {
+    const method = async () =>
+      (await t.owner.query<{ m: string }>("SELECT am.amname AS m FROM pg_class c JOIN pg_am am ON am.oid = c.relam WHERE c.relname = 'search_documents_embedding'")).rows[0]?.m;
+    const hnsw = (await run('help my kid with algebra homework')).hits.map((h) => h.entityId);
+    await ensureVectorIndex(t.owner, 'ivfflat');
+    expect(await method()).toBe('ivfflat');
+    expect((await run('help my kid with algebra homework')).hits.map((h) => h.entityId)).toEqual(hnsw);
+    await ensureVectorIndex(t.owner, 'hnsw');
+    expect(await method()).toBe('hnsw');
   });
 
   it('re-queues an entity whose text changes, and not one whose text stays', async () => {

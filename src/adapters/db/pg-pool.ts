@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Sql, SqlPool, SqlResult, SqlSession } from './sql.ts';
+import { SESSION_SETTINGS, type Sql, type SqlPool, type SqlResult, type SqlSession } from './sql.ts';
 
 // timestamptz arrives as a Date by default; the ledger wants the exact ISO-8601 UTC string.
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (value) => new Date(value).toISOString());
@@ -16,7 +16,8 @@ const wrap = (client: pg.Pool | pg.PoolClient): Sql => ({
 });
 
 export const createPgPool = (connectionString: string, max: number, applicationName: string): SqlPool => {
-  const pool = new pg.Pool({ connectionString, max, application_name: applicationName, connectionTimeoutMillis: 10_000 });
+  const options = Object.entries(SESSION_SETTINGS).map(([k, v]) => `-c ${k}=${v}`).join(' ');
+  const pool = new pg.Pool({ connectionString, max, application_name: applicationName, connectionTimeoutMillis: 10_000, options });
   // An idle client's connection can drop (server restart); log-free handling keeps the process alive.
   pool.on('error', () => undefined);
   return {

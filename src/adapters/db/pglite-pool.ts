@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import type { Sql, SqlPool, SqlResult } from './sql.ts';
+import { SESSION_SETTINGS, type Sql, type SqlPool, type SqlResult } from './sql.ts';
 
 const wrap = (db: PGlite | Transaction): Sql => ({
   async query<T>(text: string, params?: readonly unknown[]): Promise<SqlResult<T>> {
@@ -27,6 +27,7 @@ export const createPglitePool = async (dataDir: string | null): Promise<SqlPool 
     extensions: { vector },
     parsers: { [types.TIMESTAMPTZ]: (value: string) => new Date(value).toISOString() },
   });
+  for (const [k, v] of Object.entries(SESSION_SETTINGS)) await pglite.query('SELECT set_config($1, $2, false)', [k, v]);
   return {
     engine: 'pglite',
     pglite,

@@ -41,3 +41,11 @@ export const sqlError = (error: unknown): { code?: string; constraint?: string; 
 
 /** jsonb parameters are sent as JSON text so both drivers treat arrays and objects alike. */
 export const json = (value: unknown): string => JSON.stringify(value);
+
+/** Session defaults every connection starts with (on a server as startup parameters, so no extra round trip). */
+export const SESSION_SETTINGS: Readonly<Record<string, string>> = {
+  // Vector search: a candidate list of 100 and iterative scans, so filters never starve a result.
+  'hnsw.ef_search': '100',
+  'hnsw.iterative_scan': 'relaxed_order',
+  'ivfflat.probes': '10',
+};

@@ -23,10 +23,17 @@ export const registerServe = (program: Command): void => {
         const result = await seedDemoCatalog(ctx.write);
         if (changedAnything(result)) seeded = `  demo catalog loaded: ${summary(await ctx.store.countByKind())}\n`;
       }
+      // Redis may report an error before the app (and its logger) exists: hold it until then.
+      let warnCache = (error: unknown): void => {
+        process.stderr.write(`plant: embedding cache (Redis) unavailable, continuing without it: ${String(error)}\n`);
+      };
       const embeddings = createEmbeddings(config, ctx.db, (error) => {
-        app.log.warn({ err: error }, 'embedding cache (Redis) unavailable: continuing without it');
+        warnCache(error);
       });
       const app = await buildApp(apiDeps(ctx, embeddings), httpOptions(config));
+      warnCache = (error) => {
+        app.log.warn({ err: error }, 'embedding cache (Redis) unavailable: continuing without it');
+      };
       const stopCheckpointer = startCheckpointer(ctx.log, config.CHECKPOINT_INTERVAL, (error) => {
         app.log.error({ err: error }, 'checkpoint failed');
       });
@@ -38,6 +45,8 @@ export const registerServe = (program: Command): void => {
           `  signing key ${ctx.signingKey.keyId} (${ctx.signingKey.algorithm})${ctx.keyCreated ? ', newly generated' : ''}\n` +
           (seeded !== '' ? seeded : `  catalog: ${summary(counts)}\n`) +
           `  API docs: ${address}/docs   OpenAPI: ${address}/openapi.json   readiness: ${address}/health/ready\n` +
+          `  search: ${address}/api/v1/search?q=… (embeddings: ${config.EMBEDDINGS_PROVIDER} provider, model ${embeddings.embedder.model}, ` +
+          `cache ${embeddings.embedder.cache.kind}, ${config.EMBEDDINGS_WORKER ? 'worker in this process' : 'worker: run `plant worker`'})\n` +
           `  get a token: npx plant token --role governance   (roles: reader, operator, governance, auditor, admin)\n`,
       );
       let closing = false;

@@ -29,7 +29,7 @@ const Hit = Type.Object({
     fused: Type.Number({ description: 'Reciprocal-rank fusion of the two rankings (higher is better)' }),
     vector: Type.Union([Type.Number(), Type.Null()], { description: 'Cosine similarity to the query, if found by meaning' }),
     vector_rank: Type.Union([Type.Integer(), Type.Null()]),
-    text: Type.Union([Type.Number(), Type.Null()], { description: 'PostgreSQL ts_rank_cd, if found by text' }),
+    text: Type.Union([Type.Number(), Type.Null()], { description: 'PostgreSQL ts_rank (normalized to 0..1), if found by text' }),
     text_rank: Type.Union([Type.Integer(), Type.Null()]),
   }),
   why: Type.Array(Type.String()),
