@@ -106,6 +106,7 @@ export const embeddingsApi = (e: Embeddings): EmbeddingsApi => ({
   index: e.index,
   embedder: e.embedder,
   runs: (limit) => e.quality.runs(limit),
+  jobCounts: () => e.queue.counts(),
   runQuality: async (requestedBy) => {
     const run = await runQualityCheck(e, 'manual', requestedBy);
     if (run === null) throw new Error('a manual quality run could not be opened');

@@ -1,3 +1,4 @@
+import { Gauge } from 'prom-client';
 import { QualityRunSchema } from './routes/embeddings/quality-schema.ts';
 import { createHash } from 'node:crypto';
 import cors from '@fastify/cors';
@@ -36,7 +37,18 @@ export const buildApp = async (deps: ApiDeps, options: HttpOptions, logStream?: 
   registerValidation(app);
   registerErrorHandling(app);
   registerAuth(app, deps.tokens, options.publicRead);
-  registerObservability(app);
+  const registry = registerObservability(app);
+  new Gauge({
+    name: 'plant_embedding_jobs',
+    help: 'Embedding jobs waiting (queued, including in flight) and dead-lettered',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const counts = await deps.embeddings.jobCounts();
+      this.set({ state: 'queued' }, counts.queued);
+      this.set({ state: 'dead' }, counts.dead);
+    },
+  });
 
   // OAuth 2.0 token requests are form-encoded by the standard; accept that beside JSON.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {

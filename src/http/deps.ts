@@ -15,6 +15,7 @@ export interface EmbeddingsApi {
   index: SearchIndex;
   embedder: Embedder;
   runs(limit: number): Promise<QualityRun[]>;
+  jobCounts(): Promise<{ queued: number; dead: number }>;
   /** Runs a drift check now, on behalf of `requestedBy`, and returns the finished run. */
   runQuality(requestedBy: string): Promise<QualityRun>;
 }

@@ -42,6 +42,12 @@ describe.each(await engines())('search and embedding quality routes (%s)', (engi
     expect(none.json<{ hits: unknown[] }>().hits).toEqual([]);
   });
 
+  it('/metrics reports the embedding queue', async () => {
+    const res = await api.app.inject({ url: '/metrics' });
+    expect(res.body).toContain('plant_embedding_jobs{state="queued"} 0');
+    expect(res.body).toContain('plant_embedding_jobs{state="dead"} 0');
+  });
+
   it('POST /embeddings/quality runs the check (governance or auditor); GET lists the reports', async () => {
     const denied = await api.app.inject({ method: 'POST', url: '/api/v1/embeddings/quality', headers: await api.auth(['operator']) });
     expect(denied.statusCode).toBe(403);

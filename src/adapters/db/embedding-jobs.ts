@@ -143,6 +143,12 @@ export class PgEmbeddingQueue implements EmbeddingQueue {
     return rows[0] as EmbeddingStats;
   }
 
+  /** Cheap enough for every metrics scrape: the jobs table holds only unfinished work. */
+  async counts(): Promise<{ queued: number; dead: number }> {
+    const { rows } = await this.db.query<{ state: 'queued' | 'dead'; n: number }>('SELECT state, count(*)::int AS n FROM embedding_jobs GROUP BY state');
+    return { queued: rows.find((r) => r.state === 'queued')?.n ?? 0, dead: rows.find((r) => r.state === 'dead')?.n ?? 0 };
+  }
+
   /** Jobs not yet finished (queued or in flight), for progress and for tests waiting on the worker. */
   async pending(): Promise<number> {
     const { rows } = await this.db.query<{ n: number }>("SELECT count(*)::int AS n FROM embedding_jobs WHERE state = 'queued'");

@@ -37,7 +37,8 @@ const where = (filter: SearchFilter, offset: number): { sql: string; params: unk
  * The query's words, to be joined with OR for websearch_to_tsquery: a customer's sentence rarely
  * contains every word of a description, so any word may match and ts_rank orders by how many,
  * how often and where (the name weighs more). ts_rank_cd's proximity measure cost 3x as much at
- * 100k documents and means little for OR-ed words. Only letters and digits pass, so no query can be a tsquery syntax error.
+ * 100k documents and means little for OR-ed words. Only letters and digits pass, so no query can
+ * be a tsquery syntax error.
  */
 export const queryWords = (q: string): string[] => [...new Set((q.match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.toLowerCase() !== 'or'))].slice(0, 32);
 
@@ -73,7 +74,7 @@ export class PgSearchIndex implements SearchIndex {
     const w = where(filter, 3);
     // Ranked first, explained after: only the kept rows pay for finding which words matched.
     const { rows } = await this.db.query<Row & { rank: number; terms: string[] | null }>(
-      `SELECT m.*, ARRAY(SELECT u.word FROM unnest($3::text[]) WITH ORDINALITY AS u(word, n)
+      `SELECT m.entity_id, m.entity_type, m.name, m.status, m.certified, m.industry_id, m.rank, ARRAY(SELECT u.word FROM unnest($3::text[]) WITH ORDINALITY AS u(word, n)
                           WHERE tsvector_to_array(to_tsvector('english', u.word)) && tsvector_to_array(m.tsv) ORDER BY u.n) AS terms
          FROM (SELECT entity_id, entity_type, name, status, certified, industry_id, tsv, ts_rank(tsv, q, 32) AS rank
                  FROM search_documents, websearch_to_tsquery('english', $1) AS q
