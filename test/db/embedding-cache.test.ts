@@ -92,6 +92,9 @@ describe.skipIf(!reachable)('embedding cache on a real Redis', () => {
       expect(provider.calls).toBe(3); // both recomputed: no cache, no failure
       expect(errors.length).toBeGreaterThan(0);
 
+      // Restart only once the client has seen the connection drop, or "ready" below could be stale.
+      for (let i = 0; i < 100 && cache.client.status === 'ready'; i++) await sleep(50);
+      expect(cache.client.status).not.toBe('ready');
       server = start();
       expect(await cache.ready(10_000)).toBe(true);
       await embedder.embed(['three']);
