@@ -7,24 +7,29 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embedOffline } from '../../src/core/embeddings/offline-embedder.ts';
 import { createTestDatabase, postgresReachable, type TestDatabase } from '../support/engines.ts';
+import { closedPort } from '../support/net.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const SECRET = 'worker-test-secret-that-is-long-enough-0000';
 
 /**
  * An embedding server (the seed's ML contract) switched on with one variable; the server process
- * serves without a worker and `plant worker` runs the jobs, both on one PostgreSQL.
+ * serves without a worker and `plant worker` runs the jobs, both on one PostgreSQL, with a
+ * REDIS_URL whose server is down throughout.
  */
-describe.skipIf(!(await postgresReachable()))('plant worker with the http provider', () => {
+describe.skipIf(!(await postgresReachable()))('plant worker with the http provider, Redis down', () => {
   let db: TestDatabase;
   let ml: Server;
   const texts: string[] = [];
   const dir = mkdtempSync(path.join(tmpdir(), 'plant-worker-'));
   const children: ChildProcess[] = [];
   let mlUrl = '';
+  // Redis is configured but down for the whole test: nothing may fail or wait because of it.
+  let deadRedis = '';
   const env = (): NodeJS.ProcessEnv => ({
     ...process.env, PORT: '0', LOG_LEVEL: 'info', JWT_SECRET: SECRET, SIGNING_ALGORITHM: 'Ed25519', PLANT_DATA_DIR: dir,
     DATABASE_URL: db.adminUrl ?? '', DB_APP_ROLE: 'plant_app_worker', EMBEDDINGS_PROVIDER: 'http', ML_SERVICE_URL: mlUrl, EMBEDDINGS_WORKER: 'false',
+    REDIS_URL: deadRedis,
   });
   const start = (args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> => {
     const child = spawn(process.execPath, ['bin/plant.js', ...args], { cwd: root, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -44,6 +49,7 @@ describe.skipIf(!(await postgresReachable()))('plant worker with the http provid
 
   beforeAll(async () => {
     db = await createTestDatabase('postgres');
+    deadRedis = (await closedPort()).replace('http:', 'redis:');
     ml = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
@@ -67,6 +73,7 @@ describe.skipIf(!(await postgresReachable()))('plant worker with the http provid
   it('writes are searchable by text at once and by meaning once the worker has run', async () => {
     const { match } = await start(['serve'], /listening on (http:\/\/\S+)/);
     const url = match[1] ?? '';
+    expect(match.input).toMatch(/embeddings: http provider, model MiniLM-384, cache redis, worker: run `plant worker`/);
     const token = execFileSync(process.execPath, ['bin/plant.js', 'token', '--role', 'governance'], { cwd: root, env: env() }).toString().trim();
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const created = await fetch(`${url}/api/v1/genesis/skills`, {
