@@ -117,8 +117,10 @@ export const embeddingsApi = (e: Embeddings): EmbeddingsApi => ({
 export const workerOptions = (config: EmbeddingsConfig, overrides: Partial<WorkerOptions> = {}): WorkerOptions => ({
   workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
   batchSize: config.EMBEDDINGS_BATCH_SIZE,
-  // Long enough for a batch's every attempt to time out, with the backoffs between them.
-  leaseSeconds: Math.ceil(((config.EMBEDDINGS_TIMEOUT_MS + 5000) * (config.EMBEDDINGS_RETRIES + 1)) / 1000) + 30,
+  // Longer than the worst batch: the http provider runs a batch four calls at a time, and each
+  // call may time out on every attempt, with a backoff (at most 5 s) before each retry.
+  leaseSeconds:
+    Math.ceil((Math.ceil(config.EMBEDDINGS_BATCH_SIZE / 4) * (config.EMBEDDINGS_TIMEOUT_MS + 5000) * (config.EMBEDDINGS_RETRIES + 1)) / 1000) + 30,
   maxAttempts: config.EMBEDDINGS_JOB_MAX_ATTEMPTS,
   retryBaseSeconds: 5,
   retryMaxSeconds: 600,
@@ -128,20 +130,20 @@ export const workerOptions = (config: EmbeddingsConfig, overrides: Partial<Worke
 export interface WorkerHandle {
   /** Resolves when the current round is over; no new round starts. */
   stop(): Promise<void>;
-  /** Asks for a round now (after a write, say) instead of at the next tick. */
-  wake(): void;
 }
 
+/** How often an idle worker looks for due jobs. */
+const POLL_MS = 1000;
+
 /**
- * Runs the job worker: a round every `intervalMs`, back to back while there is a full batch.
- * Model switches are picked up at start by re-queueing vectors of any other model.
+ * Runs the job worker: a round every second, back to back while there is a full batch. Model
+ * switches are picked up at start by re-queueing vectors of any other model.
  */
 export const startEmbeddingWorker = (
   e: Embeddings,
   options: WorkerOptions,
-  hooks: { intervalMs?: number; onError: (error: unknown) => void; onBatch?: (result: { claimed: number; stored: number; failed: number; error?: string }) => void },
+  hooks: { onError: (error: unknown) => void; onBatch?: (result: { claimed: number; stored: number; failed: number; error?: string }) => void },
 ): WorkerHandle => {
-  const intervalMs = hooks.intervalMs ?? 1000;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
@@ -165,7 +167,7 @@ export const startEmbeddingWorker = (
       .catch(hooks.onError)
       .finally(() => {
         running = null;
-        schedule(intervalMs);
+        schedule(POLL_MS);
       });
   };
   running = e.queue
@@ -182,9 +184,6 @@ export const startEmbeddingWorker = (
       clearTimeout(timer);
       if (running !== null) await running;
     },
-    wake: () => {
-      schedule(0);
-    },
   };
 };
 
@@ -196,17 +195,23 @@ export const startQualitySchedule = (
   e: Embeddings,
   pattern: string,
   hooks: { onError: (error: unknown) => void; onRun?: (run: QualityRun) => void },
-): (() => void) => {
+): (() => Promise<void>) => {
+  let running: Promise<void> | null = null;
   const job = new Cron(pattern, { timezone: 'UTC', protect: true, unref: true }, async () => {
     const slot = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
-    try {
-      const run = await runQualityCheck(e, 'schedule', 'plant:scheduler', { slot });
-      if (run !== null) hooks.onRun?.(run);
-    } catch (error) {
-      hooks.onError(error);
-    }
+    running = runQualityCheck(e, 'schedule', 'plant:scheduler', { slot })
+      .then((run) => {
+        if (run !== null) hooks.onRun?.(run);
+      })
+      .catch(hooks.onError)
+      .finally(() => {
+        running = null;
+      });
+    await running;
   });
-  return () => {
+  // Stopping waits for a check in progress, so shutdown never leaves a run marked 'running'.
+  return async () => {
     job.stop();
+    if (running !== null) await running;
   };
 };

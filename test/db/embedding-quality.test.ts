@@ -83,8 +83,7 @@ describe.each(await engines())('embedding quality monitor on %s', (engine) => {
     // Two "servers", both firing every second, for a little over two seconds.
     const stops = [0, 1].map(() => startQualitySchedule(t.embeddings, '* * * * * *', { onError: (e) => { throw e; } }));
     await sleep(2300);
-    for (const stop of stops) stop();
-    await sleep(300);
+    await Promise.all(stops.map((stop) => stop()));
     const scheduled = (await t.embeddings.quality.runs(100)).filter((r) => r.trigger === 'schedule');
     const slots = scheduled.map((r) => r.slot);
     // At least four firings; one run per minute they fell in (one, or two across a minute boundary).

@@ -26,8 +26,7 @@ export const startBackgroundWork = (embeddings: Embeddings, config: Config, log:
     },
   });
   return async () => {
-    stopSchedule();
-    await worker.stop();
+    await Promise.all([stopSchedule(), worker.stop()]);
   };
 };
 
