@@ -140,7 +140,8 @@ BEGIN
   END IF;
   -- A renamed or decertified skill, role or industry changes the documents built from it (one
   -- level: an agent's text names its role and skill, a role's names its skills and industry).
-  IF plant_search_refresh(NEW) AND NEW.entity_type IN ('Skill', 'JobRole', 'Industry') THEN
+  -- A new entity has no dependents yet, so a create never looks for them.
+  IF plant_search_refresh(NEW) AND TG_OP = 'UPDATE' AND NEW.entity_type IN ('Skill', 'JobRole', 'Industry') THEN
     FOR dependent IN
       SELECT * FROM entities
        WHERE status <> 'deleted' AND id <> NEW.id
