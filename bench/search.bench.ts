@@ -178,7 +178,7 @@ const benchWriteCost = async (engine: TestEngine): Promise<void> => {
     for (const text of texts) embedOffline(text);
     const embedMicros = ((performance.now() - e0) * 1000) / texts.length;
     process.stdout.write(`  create (Ed25519), search trigger off (baseline)      ${fmt(without, 2)} ms/write\n`);
-    process.stdout.write(`  create with search document + queued job             ${fmt(withDoc, 2)} ms/write (+${fmt(((withDoc - without) / without) * 100, 0)}%)\n`);
+    process.stdout.write(`  create with search document + queued job             ${fmt(withDoc, 2)} ms/write (${withDoc >= without ? '+' : '−'}${fmt((Math.abs(withDoc - without) / without) * 100, 0)}%)\n`);
     process.stdout.write(`  worker, per job (claim, embed, store; batch 32)      ${fmt(worker, 2)} ms/job, after commit\n`);
     process.stdout.write(`  offline embedder                                     ${fmt(embedMicros, 1)} µs/text\n`);
     ratio('write with search / write without', withDoc / without);
