@@ -5,8 +5,7 @@ import { embedOffline, OfflineEmbedder, OFFLINE_MODEL } from '../src/core/embedd
 import { toVectorLiteral } from '../src/core/embeddings/vector.ts';
 import { search, SEARCHABLE_KINDS, type SearchFilter } from '../src/core/use-cases/search.ts';
 import { createSkill } from '../src/core/use-cases/create.ts';
-import { createTestLedger } from '../test/support/ledger.ts';
-import { GOVERNANCE } from '../test/support/ledger.ts';
+import { createTestLedger, GOVERNANCE } from '../test/support/ledger.ts';
 import { drainJobs } from '../test/support/embeddings.ts';
 import { createTestDatabase, type TestEngine } from '../test/support/engines.ts';
 import { fmt, heading, ratio } from './harness.ts';

@@ -151,7 +151,6 @@ export class PgEmbeddingQueue implements EmbeddingQueue {
 
   /** Jobs not yet finished (queued or in flight), for progress and for tests waiting on the worker. */
   async pending(): Promise<number> {
-    const { rows } = await this.db.query<{ n: number }>("SELECT count(*)::int AS n FROM embedding_jobs WHERE state = 'queued'");
-    return rows[0]?.n ?? 0;
+    return (await this.counts()).queued;
   }
 }

@@ -3,7 +3,7 @@ import type { Vector } from '../../core/embeddings/vector.ts';
 import { toVectorLiteral } from '../../core/embeddings/vector.ts';
 import type { Actor } from '../../core/store.ts';
 import type { QualityReport, QualityStore, StoredEmbedding } from '../../core/use-cases/embedding-quality.ts';
-import { json, type SqlPool } from './sql.ts';
+import { json, setActor, type SqlPool } from './sql.ts';
 
 export interface QualityRun {
   id: number;
@@ -47,7 +47,7 @@ export class PgQualityStore implements QualityStore {
 
   async record(actor: Actor, model: string, results: readonly { entityId: string; drift: JsonObject; regenerated?: { body: string; vector: Vector } }[]): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.query("SELECT set_config('plant.actor', $1, true), set_config('plant.roles', $2, true)", [actor.subject, actor.roles.join(',')]);
+      await setActor(tx, actor);
       // drift_detector is an operational column: no amendment, and the ledger's guard allows it.
       await tx.query(
         `UPDATE entities e SET drift_detector = r.drift

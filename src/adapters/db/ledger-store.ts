@@ -3,7 +3,7 @@ import type { EntityKind, EntityRecord, Status } from '../../core/entity.ts';
 import { DomainError } from '../../core/errors.ts';
 import type { Actor, AuditMark, LedgerStore, LedgerTx, ListFilter } from '../../core/store.ts';
 import { displayKind } from '../../core/writer.ts';
-import { json, sqlError, type Sql, type SqlPool } from './sql.ts';
+import { json, setActor, sqlError, type Sql, type SqlPool } from './sql.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Ids that are not UUIDs cannot exist; filtering them keeps a bad id from becoming a SQL error. */
@@ -61,14 +61,6 @@ const translate = (error: unknown, records: readonly EntityRecord[] = []): unkno
     return new DomainError('FORBIDDEN', 'The database refused this write for the current roles (row-level security)');
   }
   return error;
-};
-
-/** Transaction-local identity for row-level security (set_config's third argument = local). */
-const setActor = async (client: Sql, actor: Actor): Promise<void> => {
-  await client.query("SELECT set_config('plant.actor', $1, true), set_config('plant.roles', $2, true)", [
-    actor.subject,
-    actor.roles.join(','),
-  ]);
 };
 
 interface PendingAppend {

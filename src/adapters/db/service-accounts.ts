@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Role } from '../../core/roles.ts';
 import type { Actor } from '../../core/store.ts';
-import type { SqlPool } from './sql.ts';
-import { sqlError } from './sql.ts';
+import { setActor, sqlError, type SqlPool } from './sql.ts';
 import { DomainError } from '../../core/errors.ts';
 
 export interface ServiceAccount {
@@ -28,7 +27,7 @@ export class ServiceAccounts {
     const secretHash = await hash(secret, ARGON);
     try {
       const rows = await this.pool.transaction(async (tx) => {
-        await tx.query("SELECT set_config('plant.actor', $1, true), set_config('plant.roles', $2, true)", [actor.subject, actor.roles.join(',')]);
+        await setActor(tx, actor);
         return (
           await tx.query<ServiceAccount>(
             `INSERT INTO service_accounts (client_id, secret_hash, roles, description, created_by) VALUES ($1, $2, $3, $4, $5)

@@ -39,6 +39,11 @@ export interface SqlSession extends Sql {
 export const sqlError = (error: unknown): { code?: string; constraint?: string; detail?: string } =>
   typeof error === 'object' && error !== null ? error : {};
 
+/** Transaction-local identity for row-level security (set_config's third argument = local). */
+export const setActor = async (client: Sql, actor: { readonly subject: string; readonly roles: readonly string[] }): Promise<void> => {
+  await client.query("SELECT set_config('plant.actor', $1, true), set_config('plant.roles', $2, true)", [actor.subject, actor.roles.join(',')]);
+};
+
 /** jsonb parameters are sent as JSON text so both drivers treat arrays and objects alike. */
 export const json = (value: unknown): string => JSON.stringify(value);
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { validate as isUuid } from 'uuid';
 import { createEmbeddings, runQualityCheck, workerOptions, type Embeddings } from '../../composition/embeddings.ts';
 import type { Config } from '../../composition/config.ts';
 import { processEmbeddingBatch } from '../../core/use-cases/embedding-worker.ts';
@@ -14,8 +15,6 @@ const withEmbeddings = <T,>(work: (e: Embeddings, config: Config) => Promise<T>)
       await e.close();
     }
   });
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const registerEmbeddings = (program: Command): void => {
   const cmd = program.command('embeddings').description('The embedding pipeline: job queue, dead letters, drift check, reindex');
@@ -54,7 +53,7 @@ export const registerEmbeddings = (program: Command): void => {
     .option('--json', 'print the re-queued ids as JSON')
     .action(async (ids: string[], options: { all?: boolean; json?: boolean }) => {
       if (ids.length === 0 && options.all !== true) throw new CommandFailure('name the entity ids to retry, or pass --all');
-      const bad = ids.find((id) => !UUID.test(id));
+      const bad = ids.find((id) => !isUuid(id));
       if (bad !== undefined) throw new CommandFailure(`not an entity id: ${bad}`);
       await withEmbeddings(async (e) => {
         const requeued = await e.queue.retry(options.all === true ? undefined : ids);

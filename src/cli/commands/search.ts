@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createEmbeddings } from '../../composition/embeddings.ts';
 import { STATUSES, type Status } from '../../core/entity.ts';
-import { search, SEARCHABLE_KINDS, type SearchableKind } from '../../core/use-cases/search.ts';
+import { search, SEARCHABLE_KINDS, searchStatuses, type SearchableKind } from '../../core/use-cases/search.ts';
 import { searchView } from '../../http/routes/search/get-search.ts';
 import { callServer, CommandFailure, print, printJson, table, withContext } from '../shared.ts';
 
@@ -63,14 +63,12 @@ export const registerSearch = (program: Command): void => {
         view = await withContext(async (ctx, config) => {
           const embeddings = createEmbeddings(config, ctx.db);
           try {
-            const statuses: Status[] =
-              options.status === undefined ? ['active'] : options.status === 'any' ? STATUSES.filter((s) => s !== 'deleted') : [options.status as Status];
             const result = await search(
               { index: embeddings.index, embedder: embeddings.embedder },
               query,
               {
                 kinds: options.kind === undefined ? SEARCHABLE_KINDS : [options.kind as SearchableKind],
-                statuses,
+                statuses: searchStatuses(options.status as Status | 'any' | undefined),
                 industryId: options.industry,
                 certifiedOnly: options.certifiedOnly === true,
               },

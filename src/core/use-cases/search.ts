@@ -1,10 +1,14 @@
-import type { EntityKind, Status } from '../entity.ts';
+import { STATUSES, type EntityKind, type Status } from '../entity.ts';
 import { fuse } from '../embeddings/fusion.ts';
 import type { Embedder } from '../embeddings/ports.ts';
 import type { Vector } from '../embeddings/vector.ts';
 
 export const SEARCHABLE_KINDS = ['Skill', 'JobRole', 'Industry', 'Agent'] as const satisfies readonly EntityKind[];
 export type SearchableKind = (typeof SEARCHABLE_KINDS)[number];
+
+/** Search's status option: one status, 'any' (every one but deleted), or unset (active only). */
+export const searchStatuses = (status: Status | 'any' | undefined): Status[] =>
+  status === undefined ? ['active'] : status === 'any' ? STATUSES.filter((s) => s !== 'deleted') : [status];
 
 export interface SearchFilter {
   kinds: readonly SearchableKind[];

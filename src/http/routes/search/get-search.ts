@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { STATUSES } from '../../../core/entity.ts';
-import { search, SEARCHABLE_KINDS, type SearchResult } from '../../../core/use-cases/search.ts';
+import { search, SEARCHABLE_KINDS, searchStatuses, type SearchResult } from '../../../core/use-cases/search.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { errorResponses, StatusEnum, Uuid } from '../../schemas/common.ts';
 
@@ -77,11 +76,10 @@ export const registerSearch = (app: FastifyInstance, deps: Pick<ApiDeps, 'embedd
     },
     async (request) => {
       const q = request.query as Static<typeof Query>;
-      const statuses = q.status === undefined ? ['active' as const] : q.status === 'any' ? STATUSES.filter((s) => s !== 'deleted') : [q.status];
       const result = await search(
         { index: deps.embeddings.index, embedder: deps.embeddings.embedder },
         q.q,
-        { kinds: q.kind === undefined ? SEARCHABLE_KINDS : [q.kind], statuses, industryId: q.industry_id, certifiedOnly: q.certified_only ?? false },
+        { kinds: q.kind === undefined ? SEARCHABLE_KINDS : [q.kind], statuses: searchStatuses(q.status), industryId: q.industry_id, certifiedOnly: q.certified_only ?? false },
         q.limit ?? 10,
       );
       return searchView(q.q, result);
