@@ -1,18 +1,18 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { signingKeyFromPem } from '../src/adapters/crypto/keys.ts';
-import { KeyringVerifier, NodeSigner } from '../src/adapters/crypto/node-signer.ts';
-import { LogStore } from '../src/adapters/db/log-store.ts';
+import { Ed25519NoteSigner, KeyringVerifier, NodeSigner } from '../src/adapters/crypto/node-signer.ts';
+import { PgLogStore } from '../src/adapters/db/log-store.ts';
 import { AMENDMENT_FORMAT, GENESIS_HASH, hashPayload, payloadBytes, type Amendment, type AmendmentPayload } from '../src/core/amendment.ts';
 import { signCheckpoint } from '../src/core/checkpoint.ts';
 import { uncertified } from '../src/core/entity.ts';
-import { inclusionProof, MemoryTree, verifyInclusion } from '../src/core/merkle.ts';
 import { commonContent } from '../src/core/use-cases/common-fields.ts';
-import { amendmentLeaf, EXPORT_FORMAT, type ExportBundle } from '../src/core/use-cases/export-bundle.ts';
+import { EXPORT_FORMAT, type ExportBundle } from '../src/core/use-cases/export-bundle.ts';
 import { verifyBundle } from '../src/core/use-cases/verify-bundle.ts';
 import { verifierKey } from '../src/core/checkpoint.ts';
 import { createTestDatabase } from '../test/support/engines.ts';
 import { fmt, heading, ratio } from './harness.ts';
+import { inclusionProof, MemoryTree, verifyInclusion, amendmentLeaf } from '../src/core/merkle.ts';
 
 const AMENDMENTS = Number(process.env.BENCH_VERIFY_AMENDMENTS ?? 100_000);
 const PER_ENTITY = 10;
@@ -50,8 +50,8 @@ const buildBundle = async (): Promise<{ bundle: ExportBundle; verifier: KeyringV
   for (const entity of entities) {
     entity.amendments = entity.amendments.map((a) => ({ ...a, log: { leaf_index: index, proof: inclusionProof(tree, index++, tree.size).map((h) => h.toString('hex')) } }));
   }
-  const logKey = { name: 'bench.plant/log', privateKey: generateKeyPairSync('ed25519').privateKey };
-  const note = signCheckpoint({ origin: logKey.name, size: tree.size, root: tree.root() }, logKey);
+  const logKey = new Ed25519NoteSigner('bench.plant/log', generateKeyPairSync('ed25519').privateKey);
+  const note = await signCheckpoint({ origin: logKey.name, size: tree.size, root: tree.root() }, logKey);
   const bundle: ExportBundle = {
     format: EXPORT_FORMAT, exported_at: '', exportable: true, report: {}, public_keys: { keys: [key.jwk] }, entities, signature_status: [],
     log: { origin: logKey.name, log_key: verifierKey(logKey), checkpoint: { tree_size: tree.size, root_hash: tree.root().toString('hex'), note }, consistency: [] },
@@ -106,7 +106,7 @@ const benchInclusion = async (): Promise<void> => {
     }
     await db.owner.exec(`UPDATE log_state SET size = ${LEAVES}; ANALYZE log_nodes;`);
     process.stdout.write(`  ${`built a ${fmt(LEAVES)}-leaf log in SQL`.padEnd(52)} ${fmt((performance.now() - t0) / 1000, 1).padStart(9)} s\n`);
-    const store = new LogStore(db.service);
+    const store = new PgLogStore(db.service);
     const root = await store.root(LEAVES);
     const latencies: number[] = [];
     for (let i = 0; i < 2000; i++) {

@@ -3,12 +3,14 @@ import { PgSearchIndex } from '../src/adapters/db/search-index.ts';
 import type { SqlPool } from '../src/adapters/db/sql.ts';
 import { embedOffline, OfflineEmbedder, OFFLINE_MODEL } from '../src/core/embeddings/offline-embedder.ts';
 import { toVectorLiteral } from '../src/core/embeddings/vector.ts';
-import { search, SEARCHABLE_KINDS, type SearchFilter } from '../src/core/use-cases/search.ts';
+import { search } from '../src/core/use-cases/search.ts';
 import { createSkill } from '../src/core/use-cases/create.ts';
 import { createTestLedger, GOVERNANCE } from '../test/support/ledger.ts';
 import { drainJobs } from '../test/support/embeddings.ts';
 import { createTestDatabase, type TestEngine } from '../test/support/engines.ts';
 import { fmt, heading, ratio } from './harness.ts';
+import type { SearchFilter } from '../src/core/ports/embeddings.ts';
+import { SEARCHABLE_KINDS } from '../src/core/entity.ts';
 
 const ENTITIES = Number(process.env.BENCH_SEARCH_ENTITIES ?? 100_000);
 const QUERIES = 200;

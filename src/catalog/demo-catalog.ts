@@ -4,24 +4,9 @@
  * every agent's skill is one of its role's, its industry is its role's, and every team holds
  * agents of its role. Descriptions say what a customer would look for. Fully deterministic.
  */
-export interface DemoIndustry {
-  name: string;
-  description: string;
-}
-export interface DemoSkill {
-  name: string;
-  category: 'technical' | 'soft_skill' | 'domain_expertise';
-  description: string;
-}
-export interface DemoRole {
-  name: string;
-  industry: string;
-  seniority: 'junior' | 'mid' | 'senior';
-  skills: string[];
-  description: string;
-}
+import type { Catalog, CatalogAgent, CatalogIndustry, CatalogRole, CatalogSkill } from '../core/use-cases/seed-catalog.ts';
 
-export const DEMO_INDUSTRIES: readonly DemoIndustry[] = [
+export const DEMO_INDUSTRIES: readonly CatalogIndustry[] = [
   {
     name: 'Marketing',
     description:
@@ -39,7 +24,7 @@ export const DEMO_INDUSTRIES: readonly DemoIndustry[] = [
   },
 ];
 
-export const DEMO_SKILLS: readonly DemoSkill[] = [
+export const DEMO_SKILLS: readonly CatalogSkill[] = [
   { name: 'Content Marketing', category: 'technical', description: 'Plans and writes blog posts, articles, newsletters, case studies and website copy that attract and convert customers; editorial calendars and content strategy.' },
   { name: 'Social Media', category: 'technical', description: 'Runs Instagram, Facebook, TikTok, LinkedIn and X accounts: posting schedules, captions, reels, community replies and follower growth.' },
   { name: 'SEO', category: 'technical', description: 'Search engine optimisation: keyword research, on-page fixes, technical audits, backlinks and Google rankings to grow organic website traffic.' },
@@ -61,7 +46,7 @@ export const DEMO_SKILLS: readonly DemoSkill[] = [
   { name: 'Homework Help', category: 'soft_skill', description: 'Helps children and students with daily homework and assignments across subjects, explaining step by step.' },
 ];
 
-export const DEMO_ROLES: readonly DemoRole[] = [
+export const DEMO_ROLES: readonly CatalogRole[] = [
   { name: 'Content Strategist', industry: 'Marketing', seniority: 'senior', skills: ['Content Marketing', 'Brand Strategy'], description: 'Plans what a brand publishes and why: content strategy, editorial calendar, brand voice and content that brings in customers.' },
   { name: 'SEO Specialist', industry: 'Marketing', seniority: 'mid', skills: ['SEO', 'PPC Advertising'], description: 'Gets a website found on Google: SEO audits, keywords and rankings, plus paid search ads to capture demand.' },
   { name: 'Social Media Manager', industry: 'Marketing', seniority: 'mid', skills: ['Social Media', 'Influencer Marketing'], description: 'Runs social media accounts and influencer campaigns on Instagram, TikTok and Facebook to grow followers and engagement.' },
@@ -85,22 +70,15 @@ export const DEMO_AGENT_NAMES: readonly string[] = [
   'Ember Knox', 'Talon Rhys', 'Lara Voss', 'Quinn Vale', 'Riven Storm', 'Solene Ash', 'Tara Wisp', 'Jade Arden', 'Noor Pryce', 'Opal Winn',
 ];
 
-export interface DemoAgent {
-  name: string;
-  role: string;
-  skill: string;
-  /** Index of the team (0-based) this agent joins, or null. */
-  team: number | null;
-}
 
 /**
  * Agents go to roles round-robin (5 per role); each takes its role's skills in turn. The first
  * three agents of each of the first six roles form that role's team.
  */
-export const demoAgents = (): DemoAgent[] => {
+export const demoAgents = (): CatalogAgent[] => {
   const perRole = new Map<string, number>();
   return DEMO_AGENT_NAMES.map((name, i) => {
-    const role = DEMO_ROLES[i % DEMO_ROLES.length] as DemoRole;
+    const role = DEMO_ROLES[i % DEMO_ROLES.length] as CatalogRole;
     const k = perRole.get(role.name) ?? 0;
     perRole.set(role.name, k + 1);
     const roleIndex = i % DEMO_ROLES.length;
@@ -112,3 +90,6 @@ export const demoAgents = (): DemoAgent[] => {
     };
   });
 };
+
+/** The demo catalog as the seed use case takes it. */
+export const DEMO_CATALOG: Catalog = { industries: DEMO_INDUSTRIES, skills: DEMO_SKILLS, roles: DEMO_ROLES, teamCount: DEMO_TEAM_COUNT, agents: demoAgents() };

@@ -1,14 +1,19 @@
 import { loadConfig, type Config } from '../composition/config.ts';
-import { createContext, type AppContext } from '../composition/context.ts';
+import { buildDeps, type Deps } from '../composition/deps.ts';
+import { openResources } from '../composition/resources.ts';
 
-/** Opens the database the CLI works on: DATABASE_URL, or the embedded one in PLANT_DATA_DIR. */
-export const withContext = async <T,>(work: (ctx: AppContext, config: Config) => Promise<T>, migrate = false): Promise<T> => {
+/** Opens the database the CLI works on (DATABASE_URL, or the embedded one in PLANT_DATA_DIR) and wires Plant over it. */
+export const withContext = async <T,>(
+  work: (deps: Deps, config: Config) => Promise<T>,
+  options: { migrate?: boolean; onCacheError?: (error: unknown) => void } = {},
+): Promise<T> => {
   const config = loadConfig();
-  const ctx = await createContext(config, { migrate });
+  const resources = await openResources(config, { migrate: options.migrate ?? false });
+  const deps = buildDeps({ ...resources, ...(options.onCacheError === undefined ? {} : { onCacheError: options.onCacheError }) });
   try {
-    return await work(ctx, config);
+    return await work(deps, config);
   } finally {
-    await ctx.close();
+    await deps.close();
   }
 };
 

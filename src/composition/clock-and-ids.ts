@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { Clock, IdGenerator } from '../core/ports.ts';
+import type { Clock, IdGenerator } from '../core/ports/clock.ts';
 
 export const systemClock: Clock = { now: () => new Date().toISOString() };
 

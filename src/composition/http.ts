@@ -1,10 +1,6 @@
-import { listKeys } from '../adapters/db/key-registry.ts';
-import { ServiceAccounts } from '../adapters/db/service-accounts.ts';
 import { TokenService } from '../http/auth/tokens.ts';
-import type { ApiDeps, HttpOptions } from '../http/deps.ts';
+import type { HttpOptions } from '../http/deps.ts';
 import type { Config } from './config.ts';
-import type { AppContext } from './context.ts';
-import { embeddingsApi, type Embeddings } from './embeddings.ts';
 
 /** Plant's own HS256 tokens always carry these when an external OIDC issuer is configured. */
 const LOCAL_ISSUER = 'plant';
@@ -20,19 +16,6 @@ export const tokenService = (config: Config, secret: string): TokenService =>
         ? undefined
         : { jwksUrl: config.JWT_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, rolesClaim: config.JWT_ROLES_CLAIM },
   });
-
-export const apiDeps = (ctx: AppContext, embeddings: Embeddings): ApiDeps => ({
-  sql: ctx.db,
-  engine: ctx.db.engine,
-  store: ctx.store,
-  write: ctx.write,
-  audit: ctx.audit,
-  listKeys: () => listKeys(ctx.db),
-  tokens: tokenService(ctx.config, ctx.jwtSecret),
-  accounts: new ServiceAccounts(ctx.db),
-  log: ctx.log,
-  embeddings: embeddingsApi(embeddings),
-});
 
 export const httpOptions = (config: Config): HttpOptions => ({
   logLevel: config.LOG_LEVEL,

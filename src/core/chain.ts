@@ -1,6 +1,6 @@
 import { GENESIS_HASH, payloadBytes, type Amendment } from './amendment.ts';
 import { sha256Hex } from './canonical.ts';
-import type { SignatureVerifier } from './ports.ts';
+import type { SignatureVerifier } from './ports/crypto.ts';
 
 export type ChainCheck = 'version' | 'hash' | 'link' | 'signature' | 'identity' | 'head' | 'count' | 'log';
 

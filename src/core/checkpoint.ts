@@ -1,4 +1,5 @@
-import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import type { NoteSigner } from './ports/crypto.ts';
 
 /**
  * C2SP tlog-checkpoint inside a C2SP signed note, signed with Ed25519.
@@ -17,27 +18,18 @@ export interface Checkpoint {
 
 export const checkpointBody = (c: Checkpoint): string => `${c.origin}\n${c.size}\n${c.root.toString('base64')}\n`;
 
-const rawPublicKey = (key: KeyObject): Buffer => Buffer.from(String(key.export({ format: 'jwk' }).x), 'base64url');
-
 const keyId = (name: string, publicKey: Buffer): Buffer =>
   createHash('sha256').update(name).update(Buffer.from([0x0a, 0x01])).update(publicKey).digest().subarray(0, 4);
 
-export interface NoteKey {
-  name: string;
-  privateKey: KeyObject;
-}
+/** The verifier key a log publishes for its note signer. */
+export const verifierKey = (key: Pick<NoteSigner, 'name' | 'publicKey'>): string =>
+  `${key.name}+${keyId(key.name, key.publicKey).toString('hex')}+${Buffer.concat([Buffer.from([1]), key.publicKey]).toString('base64')}`;
 
-export const verifierKey = (key: NoteKey): string => {
-  const pub = rawPublicKey(createPublicKey(key.privateKey));
-  return `${key.name}+${keyId(key.name, pub).toString('hex')}+${Buffer.concat([Buffer.from([1]), pub]).toString('base64')}`;
-};
-
-export const signCheckpoint = (c: Checkpoint, key: NoteKey): string => {
-  if (key.name.includes(' ') || key.name.includes('+') || key.name.includes('\n')) throw new Error('invalid note key name');
+export const signCheckpoint = async (c: Checkpoint, signer: NoteSigner): Promise<string> => {
+  if (signer.name.includes(' ') || signer.name.includes('+') || signer.name.includes('\n')) throw new Error('invalid note key name');
   const body = checkpointBody(c);
-  const pub = rawPublicKey(createPublicKey(key.privateKey));
-  const signature = sign(null, Buffer.from(body, 'utf8'), key.privateKey);
-  return `${body}\n${EM_DASH} ${key.name} ${Buffer.concat([keyId(key.name, pub), signature]).toString('base64')}\n`;
+  const signature = await signer.sign(Buffer.from(body, 'utf8'));
+  return `${body}\n${EM_DASH} ${signer.name} ${Buffer.concat([keyId(signer.name, signer.publicKey), signature]).toString('base64')}\n`;
 };
 
 export type NoteCheck = { ok: true; checkpoint: Checkpoint } | { ok: false; reason: string };

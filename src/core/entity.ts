@@ -7,6 +7,10 @@
 export const ENTITY_KINDS = ['Skill', 'JobRole', 'Industry', 'Agent', 'Team'] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
+/** Kinds that have a search document (teams are found through their members). */
+export const SEARCHABLE_KINDS = ['Skill', 'JobRole', 'Industry', 'Agent'] as const satisfies readonly EntityKind[];
+export type SearchableKind = (typeof SEARCHABLE_KINDS)[number];
+
 export const STATUSES = ['draft', 'active', 'deprecated', 'archived', 'deleted'] as const;
 export type Status = (typeof STATUSES)[number];
 

@@ -213,3 +213,6 @@ export class MemoryTree implements NodeSource {
     return rootHash(this, size);
   }
 }
+
+/** The leaf an amendment becomes in the log: its hash's 32 bytes, RFC 6962 leaf-hashed. */
+export const amendmentLeaf = (amendmentHash: string): Hash => hashLeaf(Buffer.from(amendmentHash, 'hex'));

@@ -9,3 +9,17 @@ export const hasAnyRole = (held: readonly string[], wanted: readonly Role[]): bo
 
 /** Who may write content of each kind: the catalog is governance's, agents and teams operators'. */
 export const WRITER_ROLE = { Skill: 'governance', JobRole: 'governance', Industry: 'governance', Agent: 'operator', Team: 'operator' } as const;
+
+/**
+ * Who may append what to the ledger: the same policy the database's row-level security enforces
+ * (0001_ledger.sql, amendments_insert and entities_insert/update). Stores that have no database
+ * under them (the in-memory twin) enforce it from here.
+ */
+export const mayAppend = (roles: readonly string[], kind: string, operation: string, birth: boolean): boolean => {
+  const entityRow = birth ? hasAnyRole(roles, ['operator', 'governance']) : hasAnyRole(roles, ['operator', 'governance', 'auditor']);
+  if (!entityRow) return false;
+  if (operation === 'certify' || operation === 'decertify') return hasAnyRole(roles, ['governance']);
+  if (operation === 'require_review') return hasAnyRole(roles, ['governance', 'operator']);
+  if (kind === 'Skill' || kind === 'JobRole' || kind === 'Industry') return hasAnyRole(roles, ['governance']);
+  return hasAnyRole(roles, ['operator']);
+};

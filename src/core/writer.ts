@@ -1,9 +1,10 @@
 import { AMENDMENT_FORMAT, GENESIS_HASH, hashPayload, payloadBytes, type Amendment, type AmendmentPayload } from './amendment.ts';
 import { DomainError } from './errors.ts';
 import type { AnyContent, EntityKind, EntityRecord, Operation } from './entity.ts';
-import type { Clock, Signer } from './ports.ts';
+import type { Signer } from './ports/crypto.ts';
 import { referencedIds, validateEntity, type RefLookup, type ValidationResult } from './rules/index.ts';
-import type { Actor, LedgerTx } from './store.ts';
+import type { Actor, LedgerTx } from './ports/ledger.ts';
+import type { Clock } from './ports/clock.ts';
 
 export interface WriterDeps {
   clock: Clock;

@@ -1,5 +1,5 @@
 import { Gauge } from 'prom-client';
-import { QualityRunSchema } from './routes/embeddings/quality-schema.ts';
+import { QualityRunSchema } from './schemas/quality.ts';
 import { createHash } from 'node:crypto';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
@@ -14,7 +14,7 @@ import { registerObservability, registerRequestIdEcho, requestId } from './obser
 import { registerRoutes } from './routes/index.ts';
 import { ProblemSchema } from './schemas/common.ts';
 import { EntitySchema } from './schemas/entity.ts';
-import { AuditReportSchema } from './routes/audit/report-schema.ts';
+import { AuditReportSchema } from './schemas/audit-report.ts';
 import { registerValidation } from './validation.ts';
 
 export const API_VERSION = '1.0.0';

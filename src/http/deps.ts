@@ -1,14 +1,12 @@
-import type { PublishedKey } from '../adapters/db/key-registry.ts';
-import type { ServiceAccounts } from '../adapters/db/service-accounts.ts';
-import type { Sql } from '../adapters/db/sql.ts';
-import type { LedgerStore } from '../core/store.ts';
+import type { ServiceAccountStore } from '../core/ports/accounts.ts';
+import type { Embedder, QualityRun, SearchIndex } from '../core/ports/embeddings.ts';
+import type { DatabaseHealth } from '../core/ports/health.ts';
+import type { KeyRegistry } from '../core/ports/keys.ts';
+import type { LedgerStore } from '../core/ports/ledger.ts';
+import type { TransparencyLog } from '../core/ports/log.ts';
 import type { AuditDeps } from '../core/use-cases/audit.ts';
 import type { WriteDeps } from '../core/use-cases/deps.ts';
 import type { TokenService } from './auth/tokens.ts';
-import type { LogContext } from '../composition/context.ts';
-import type { QualityRun } from '../adapters/db/embedding-quality.ts';
-import type { Embedder } from '../core/embeddings/ports.ts';
-import type { SearchIndex } from '../core/use-cases/search.ts';
 
 /** Search and the embedding drift monitor, as the routes see them. */
 export interface EmbeddingsApi {
@@ -20,17 +18,16 @@ export interface EmbeddingsApi {
   runQuality(requestedBy: string): Promise<QualityRun>;
 }
 
-/** Everything the routes use, built once by composition. Routes take only what they need. */
+/** Everything the routes use, as ports, built once by the composition root. Routes take only what they need. */
 export interface ApiDeps {
-  sql: Sql;
-  engine: string;
+  health: DatabaseHealth;
   store: LedgerStore;
   write: WriteDeps;
   audit: AuditDeps;
-  listKeys: () => Promise<PublishedKey[]>;
+  keys: Pick<KeyRegistry, 'list'>;
   tokens: TokenService;
-  accounts: ServiceAccounts;
-  log: LogContext;
+  accounts: ServiceAccountStore;
+  log: TransparencyLog;
   embeddings: EmbeddingsApi;
 }
 

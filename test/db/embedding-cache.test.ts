@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CachedEmbedder, cacheKey } from '../../src/adapters/embeddings/cached-embedder.ts';
 import { LruEmbeddingCache, RedisEmbeddingCache } from '../../src/adapters/embeddings/caches.ts';
 import { embedOffline } from '../../src/core/embeddings/offline-embedder.ts';
-import type { Embedder } from '../../src/core/embeddings/ports.ts';
+import type { Embedder } from '../../src/core/ports/embeddings.ts';
 import type { Vector } from '../../src/core/embeddings/vector.ts';
 import { closedPort } from '../support/net.ts';
 

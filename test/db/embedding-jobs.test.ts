@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpEmbedder } from '../../src/adapters/embeddings/http-embedder.ts';
 import { createEmbeddings, workerOptions } from '../../src/composition/embeddings.ts';
 import { embedOffline, OfflineEmbedder } from '../../src/core/embeddings/offline-embedder.ts';
-import type { Embedder } from '../../src/core/embeddings/ports.ts';
+import type { Embedder } from '../../src/core/ports/embeddings.ts';
 import type { Vector } from '../../src/core/embeddings/vector.ts';
 import { processEmbeddingBatch } from '../../src/core/use-cases/embedding-worker.ts';
 import { createSkill } from '../../src/core/use-cases/create.ts';
@@ -14,6 +14,7 @@ import { drainJobs } from '../support/embeddings.ts';
 import { engines } from '../support/engines.ts';
 import { createTestLedger, GOVERNANCE, testEmbeddingsConfig, type TestLedger } from '../support/ledger.ts';
 import { closedPort } from '../support/net.ts';
+import { DEMO_CATALOG } from '../../src/catalog/demo-catalog.ts';
 
 /** Records every text it is asked for, slowly, so two workers really overlap. */
 class RecordingEmbedder implements Embedder {
@@ -53,7 +54,7 @@ describe.each(await engines())('embedding jobs on %s', (engine) => {
   });
 
   it('two workers never process the same job', async () => {
-    await seedDemoCatalog(t.write);
+    await seedDemoCatalog(t.write, DEMO_CATALOG);
     const pending = await t.embeddings.queue.pending();
     expect(pending).toBe(82);
     const recorders = [new RecordingEmbedder(), new RecordingEmbedder()];

@@ -2,9 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CachedEmbedder } from '../../src/adapters/embeddings/cached-embedder.ts';
 import { LruEmbeddingCache } from '../../src/adapters/embeddings/caches.ts';
-import { createEmbeddings, runQualityCheck, startQualitySchedule, type Embeddings } from '../../src/composition/embeddings.ts';
+import { qualityDeps } from '../../src/composition/deps.ts';
+import { createEmbeddings, type Embeddings } from '../../src/composition/embeddings.ts';
+import { runQualityCheck } from '../../src/core/use-cases/embedding-quality.ts';
+import type { JobLogger } from '../../src/jobs/job.ts';
+import { qualitySchedule } from '../../src/jobs/quality-schedule.ts';
 import { embedOffline, OFFLINE_MODEL } from '../../src/core/embeddings/offline-embedder.ts';
-import type { Embedder } from '../../src/core/embeddings/ports.ts';
+import type { Embedder } from '../../src/core/ports/embeddings.ts';
 import { cosine, type Vector } from '../../src/core/embeddings/vector.ts';
 import { createSkill } from '../../src/core/use-cases/create.ts';
 import { drainJobs } from '../support/embeddings.ts';
@@ -18,6 +22,9 @@ class DriftingEmbedder implements Embedder {
     return Promise.resolve(texts.map((t) => (t.includes('SEO') ? embedOffline(`${t} completely different words now`).reverse() : embedOffline(t))));
   }
 }
+
+/** A scheduled run that fails fails the test. */
+const failOnError: JobLogger = { info: () => undefined, warn: () => undefined, error: (o) => { throw (o as { err: unknown }).err; } };
 
 describe.each(await engines())('embedding quality monitor on %s', (engine) => {
   let t: TestLedger;
@@ -39,7 +46,7 @@ describe.each(await engines())('embedding quality monitor on %s', (engine) => {
   });
 
   it('finds every vector stable when the provider answers as before, and records it on each entity', async () => {
-    const run = await runQualityCheck(t.embeddings, 'manual', 'tester');
+    const run = await runQualityCheck(qualityDeps(t.embeddings), 'manual', 'tester');
     expect(run).toMatchObject({ trigger: 'manual', requested_by: 'tester', state: 'done', threshold: 0.85, model: OFFLINE_MODEL });
     expect(run?.report).toMatchObject({ total_entities: 3, checked: 3, stable_count: 3, skipped: 0, drift_detected: [], regenerated: [], errors: [] });
     const entity = await t.store.getEntity(ids['Copywriting'] as string);
@@ -49,7 +56,7 @@ describe.each(await engines())('embedding quality monitor on %s', (engine) => {
 
   it('regenerates what drifted below the threshold, records why, and keeps the report', async () => {
     const drifting = withProvider(new DriftingEmbedder());
-    const run = await runQualityCheck(drifting, 'manual', 'tester');
+    const run = await runQualityCheck(qualityDeps(drifting), 'manual', 'tester');
     const report = run?.report;
     expect(report?.drift_detected.map((d) => d.entity_id)).toEqual([ids['SEO Audits']]);
     expect(report?.drift_detected[0]?.stability_score).toBeLessThan(0.85);
@@ -62,7 +69,7 @@ describe.each(await engines())('embedding quality monitor on %s', (engine) => {
     const { rows } = await t.owner.query<{ v: string; body: string }>('SELECT embedding::text AS v, body FROM search_documents WHERE entity_id = $1', [ids['SEO Audits']]);
     const [fresh] = await new DriftingEmbedder().embed([rows[0]?.body ?? '']);
     expect(cosine(JSON.parse(rows[0]?.v ?? '[]') as number[], fresh as Vector)).toBeGreaterThan(0.9999);
-    expect((await runQualityCheck(drifting, 'manual', 'tester'))?.report?.drift_detected).toEqual([]);
+    expect((await runQualityCheck(qualityDeps(drifting), 'manual', 'tester'))?.report?.drift_detected).toEqual([]);
     // And the audit trail: newest run first.
     const runs = await t.embeddings.quality.runs(10);
     expect(runs.map((r) => r.report?.drift_detected.length)).toEqual([0, 1, 0]);
@@ -71,7 +78,7 @@ describe.each(await engines())('embedding quality monitor on %s', (engine) => {
   it('counts entities not embedded yet as skipped, and a provider failure as errors, not a crash', async () => {
     await createSkill(t.write, GOVERNANCE, { name: 'Not Yet Embedded', category: 'technical', description: 'Waiting for its job.' });
     const failing = withProvider({ model: OFFLINE_MODEL, embed: () => Promise.reject(new Error('provider down')) });
-    const run = await runQualityCheck(failing, 'manual', 'tester');
+    const run = await runQualityCheck(qualityDeps(failing), 'manual', 'tester');
     expect(run?.state).toBe('done');
     expect(run?.report).toMatchObject({ total_entities: 4, checked: 0, skipped: 1 });
     expect(run?.report?.errors).toHaveLength(3);
@@ -81,7 +88,7 @@ describe.each(await engines())('embedding quality monitor on %s', (engine) => {
 
   it('a schedule kept by several servers runs each slot once', async () => {
     // Two "servers", both firing every second, for a little over two seconds.
-    const stops = [0, 1].map(() => startQualitySchedule(t.embeddings, '* * * * * *', { onError: (e) => { throw e; } }));
+    const stops = [0, 1].map(() => qualitySchedule(qualityDeps(t.embeddings), '* * * * * *', failOnError).start());
     await sleep(2300);
     await Promise.all(stops.map((stop) => stop()));
     const scheduled = (await t.embeddings.quality.runs(100)).filter((r) => r.trigger === 'schedule');

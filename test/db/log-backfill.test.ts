@@ -2,16 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPglitePool, switchToRole } from '../../src/adapters/db/database.ts';
 import { migrate, readMigrations } from '../../src/adapters/db/migrate.ts';
 import type { SqlPool } from '../../src/adapters/db/sql.ts';
-import { LogStore } from '../../src/adapters/db/log-store.ts';
+import { PgLogStore } from '../../src/adapters/db/log-store.ts';
 import { PgLedgerStore } from '../../src/adapters/db/ledger-store.ts';
 import { publishKey } from '../../src/adapters/db/key-registry.ts';
 import { NodeSigner } from '../../src/adapters/crypto/node-signer.ts';
 import { systemClock, uuidV7Ids } from '../../src/composition/clock-and-ids.ts';
-import { MemoryTree } from '../../src/core/merkle.ts';
-import { amendmentLeaf } from '../../src/core/use-cases/export-bundle.ts';
 import { TEST_APP_ROLE } from '../support/engines.ts';
 import * as f from '../support/factories.ts';
 import { testKey } from '../support/ledger.ts';
+import { MemoryTree, amendmentLeaf } from '../../src/core/merkle.ts';
 
 describe('upgrading a database that predates the log', () => {
   let db: SqlPool;
@@ -36,7 +35,7 @@ describe('upgrading a database that predates the log', () => {
     expect(Number(before.rows[0]?.n)).toBe(5);
 
     await migrate(db, { appRole: TEST_APP_ROLE, files: all });
-    const log = new LogStore(db);
+    const log = new PgLogStore(db);
     expect(await log.size()).toBe(5);
     const leaves = await log.allLeaves(5);
     const order = await db.query<{ hash: string }>('SELECT hash FROM amendments ORDER BY recorded_at, entity_id, version');

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyCheckpointNote } from '../../src/core/checkpoint.ts';
-import { verifyConsistency, verifyInclusion } from '../../src/core/merkle.ts';
 import { runAudit } from '../../src/core/use-cases/audit.ts';
 import { evolve } from '../../src/core/use-cases/evolve.ts';
-import { amendmentLeaf } from '../../src/core/use-cases/export-bundle.ts';
 import { createTestApi, type TestApi } from '../support/api.ts';
 import { engines } from '../support/engines.ts';
 import * as f from '../support/factories.ts';
 import { AUDITOR, GOVERNANCE } from '../support/ledger.ts';
+import { verifyConsistency, verifyInclusion, amendmentLeaf } from '../../src/core/merkle.ts';
 
 describe.each(await engines())('transparency log on %s', (engine) => {
   let api: TestApi;
@@ -57,7 +56,7 @@ describe.each(await engines())('transparency log on %s', (engine) => {
     const skill = await f.skill(api.t.write, { certified: false });
     await evolve(api.t.write, GOVERNANCE, skill.id, { changes: { description: 'more' } });
     const { makeCheckpoint } = await import('../../src/core/use-cases/checkpoint.ts');
-    const made = await makeCheckpoint({ log: api.t.log.store, key: api.t.log.key, origin: api.t.log.origin });
+    const made = await makeCheckpoint(api.t.log);
     expect(made.size).toBe(first.tree_size + 2);
     const second = await get<{ tree_size: number; root_hash: string }>('/api/v1/log/checkpoint');
     const kept = await get<{ tree_size: number }>(`/api/v1/log/checkpoint?size=${first.tree_size}`);

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureVectorIndex } from '../../src/adapters/db/migrate.ts';
-import { demoAgents } from '../../src/catalog/demo-catalog.ts';
-import type { EntityKind } from '../../src/core/entity.ts';
 import { createSkill } from '../../src/core/use-cases/create.ts';
 import { evolve } from '../../src/core/use-cases/evolve.ts';
 import { seedDemoCatalog } from '../../src/core/use-cases/seed-catalog.ts';
-import { search, SEARCHABLE_KINDS, type SearchableKind, type SearchFilter } from '../../src/core/use-cases/search.ts';
+import { search } from '../../src/core/use-cases/search.ts';
 import { drainJobs } from '../support/embeddings.ts';
 import { engines } from '../support/engines.ts';
 import { createTestLedger, GOVERNANCE, type TestLedger } from '../support/ledger.ts';
+import type { SearchFilter } from '../../src/core/ports/embeddings.ts';
+import { type EntityKind, SEARCHABLE_KINDS, type SearchableKind } from '../../src/core/entity.ts';
+import { demoAgents, DEMO_CATALOG } from '../../src/catalog/demo-catalog.ts';
 
 /**
  * How a customer or a governance officer would ask, and what a person would accept as a right
@@ -60,7 +61,7 @@ describe.each(await engines())('search on the demo catalog (%s)', (engine) => {
 
   beforeAll(async () => {
     t = await createTestLedger(engine);
-    await seedDemoCatalog(t.write);
+    await seedDemoCatalog(t.write, DEMO_CATALOG);
     for (const kind of SEARCHABLE_KINDS) {
       for (const id of await t.store.listIds([kind])) {
         const record = await t.store.getEntity(id);

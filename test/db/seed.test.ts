@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_AGENT_NAMES, DEMO_ROLES, DEMO_SKILLS } from '../../src/catalog/demo-catalog.ts';
 import type { AgentContent, JobRoleContent, TeamContent } from '../../src/core/entity.ts';
 import { runAudit } from '../../src/core/use-cases/audit.ts';
 import { changedAnything, seedDemoCatalog } from '../../src/core/use-cases/seed-catalog.ts';
 import { engines } from '../support/engines.ts';
 import { AUDITOR, createTestLedger, type TestLedger } from '../support/ledger.ts';
+import { DEMO_AGENT_NAMES, DEMO_ROLES, DEMO_SKILLS, DEMO_CATALOG } from '../../src/catalog/demo-catalog.ts';
 
 describe.each(await engines())('demo catalog on %s', (engine) => {
   let t: TestLedger;
   beforeAll(async () => {
     t = await createTestLedger(engine);
-    await seedDemoCatalog(t.write);
+    await seedDemoCatalog(t.write, DEMO_CATALOG);
   });
   afterAll(async () => {
     await t.close();
@@ -60,7 +60,7 @@ describe.each(await engines())('demo catalog on %s', (engine) => {
 
   it('a second run changes no row and adds no amendment', async () => {
     const before = await t.owner.query<{ a: string; u: string }>('SELECT (SELECT count(*) FROM amendments)::text AS a, (SELECT max(updated_at) FROM entities)::text AS u');
-    const again = await seedDemoCatalog(t.write);
+    const again = await seedDemoCatalog(t.write, DEMO_CATALOG);
     expect(changedAnything(again)).toBe(false);
     expect(again.existing).toBe(88);
     const after = await t.owner.query<{ a: string; u: string }>('SELECT (SELECT count(*) FROM amendments)::text AS a, (SELECT max(updated_at) FROM entities)::text AS u');

@@ -4,8 +4,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listKeys } from '../../src/adapters/db/key-registry.ts';
-import { exportLog } from '../../src/composition/log.ts';
 import { hashPayload, payloadBytes, type AmendmentPayload } from '../../src/core/amendment.ts';
 import { runAudit, type AuditReport } from '../../src/core/use-cases/audit.ts';
 import { makeCheckpoint } from '../../src/core/use-cases/checkpoint.ts';
@@ -31,11 +29,11 @@ interface Scene {
 const scene = async (): Promise<Scene> => {
   const t = await createTestLedger('postgres');
   const g = await f.graph(t.write);
-  const early = await makeCheckpoint({ log: t.log.store, key: t.log.key, origin: t.log.origin });
+  const early = await makeCheckpoint(t.log);
   await f.agent(t.write, g);
   const skill = await f.skill(t.write, { certified: false });
   await evolve(t.write, GOVERNANCE, skill.id, { changes: { description: 'second version' } });
-  const saved = (await makeCheckpoint({ log: t.log.store, key: t.log.key, origin: t.log.origin })).note;
+  const saved = (await makeCheckpoint(t.log)).note;
   return { t, skill: skill.id, saved, earlierSize: early.size };
 };
 
@@ -56,7 +54,7 @@ interface Detection {
 
 /** Exports as the server would, verifies with the real CLI against the trusted keys, and audits. */
 const detect = async (s: Scene): Promise<Detection> => {
-  const { bundle } = await buildExportBundle({ ...s.t.audit, listKeys: () => listKeys(s.t.service), exportLog: exportLog(s.t.log) }, AUDITOR);
+  const { bundle } = await buildExportBundle({ ...s.t.audit, keys: s.t.deps.keys, log: s.t.log }, AUDITOR);
   const file = path.join(dir, `bundle-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(bundle));
   const trusted = path.join(dir, `trusted-${Math.random().toString(36).slice(2)}.json`);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../src/adapters/db/sql.ts';
+import { databaseHealth } from '../../src/adapters/db/migrate.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createTestApi, DEFAULT_HTTP, type TestApi } from '../support/api.ts';
 import { engines } from '../support/engines.ts';
@@ -16,7 +17,7 @@ describe.each(await engines())('health and metrics on %s', (engine) => {
   });
 
   it('GET /health answers without the database', async () => {
-    const app = await buildApp({ ...api.deps, sql: down }, DEFAULT_HTTP);
+    const app = await buildApp({ ...api.deps, health: databaseHealth(down, engine) }, DEFAULT_HTTP);
     const res = await app.inject({ method: 'GET', url: '/health' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ status: 'ok' });
@@ -29,7 +30,7 @@ describe.each(await engines())('health and metrics on %s', (engine) => {
   });
 
   it('GET /health/ready is 503 when the database is unreachable', async () => {
-    const app = await buildApp({ ...api.deps, sql: down }, DEFAULT_HTTP);
+    const app = await buildApp({ ...api.deps, health: databaseHealth(down, engine) }, DEFAULT_HTTP);
     const res = await app.inject({ method: 'GET', url: '/health/ready' });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ status: 'not_ready', database: 'unreachable' });
@@ -41,7 +42,7 @@ describe.each(await engines())('health and metrics on %s', (engine) => {
         api.t.service.query<T>(text.includes('plant_migrations') ? 'SELECT version, checksum FROM plant_migrations WHERE false' : text, params),
       exec: (s: string) => api.t.service.exec(s),
     };
-    const app = await buildApp({ ...api.deps, sql: stale }, DEFAULT_HTTP);
+    const app = await buildApp({ ...api.deps, health: databaseHealth(stale, engine) }, DEFAULT_HTTP);
     const res = await app.inject({ method: 'GET', url: '/health/ready' });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ status: 'not_ready', migrations: { current: false, applied: 0 } });

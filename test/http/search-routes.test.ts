@@ -3,12 +3,13 @@ import { seedDemoCatalog } from '../../src/core/use-cases/seed-catalog.ts';
 import { createTestApi, type TestApi } from '../support/api.ts';
 import { drainJobs } from '../support/embeddings.ts';
 import { engines } from '../support/engines.ts';
+import { DEMO_CATALOG } from '../../src/catalog/demo-catalog.ts';
 
 describe.each(await engines())('search and embedding quality routes (%s)', (engine) => {
   let api: TestApi;
   beforeAll(async () => {
     api = await createTestApi(engine);
-    await seedDemoCatalog(api.t.write);
+    await seedDemoCatalog(api.t.write, DEMO_CATALOG);
     await drainJobs(api.t.embeddings);
   });
   afterAll(async () => {

@@ -1,15 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { listKeys } from '../../src/adapters/db/key-registry.ts';
-import { ServiceAccounts } from '../../src/adapters/db/service-accounts.ts';
 import type { Role } from '../../src/core/roles.ts';
 import { buildApp } from '../../src/http/app.ts';
-import { TokenService } from '../../src/http/auth/tokens.ts';
+import type { TokenService } from '../../src/http/auth/tokens.ts';
 import type { ApiDeps, HttpOptions } from '../../src/http/deps.ts';
-import { embeddingsApi } from '../../src/composition/embeddings.ts';
 import type { TestEngine } from './engines.ts';
 import { createTestLedger, type TestLedger } from './ledger.ts';
 
-export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-0123456789';
+export { TEST_JWT_SECRET } from './ledger.ts';
 
 export interface TestApi {
   t: TestLedger;
@@ -31,20 +28,8 @@ export const DEFAULT_HTTP: HttpOptions = {
 
 export const createTestApi = async (engine: TestEngine, options: Partial<HttpOptions> = {}, override: Partial<ApiDeps> = {}): Promise<TestApi> => {
   const t = await createTestLedger(engine);
-  const tokens = new TokenService({ secret: TEST_JWT_SECRET, issuer: 'plant', audience: 'plant-api' });
-  const deps: ApiDeps = {
-    sql: t.service,
-    engine,
-    store: t.store,
-    write: t.write,
-    audit: t.audit,
-    listKeys: () => listKeys(t.service),
-    tokens,
-    accounts: new ServiceAccounts(t.service),
-    log: t.log,
-    embeddings: embeddingsApi(t.embeddings),
-    ...override,
-  };
+  const tokens = t.deps.tokens;
+  const deps: ApiDeps = { ...t.deps.api, ...override };
   const app = await buildApp(deps, { ...DEFAULT_HTTP, ...options });
   await app.ready();
   return {

@@ -1,17 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { signingKeyFromPem, type SigningKey } from '../../src/adapters/crypto/keys.ts';
-import { KeyringVerifier, NodeSigner } from '../../src/adapters/crypto/node-signer.ts';
-import { publishKey } from '../../src/adapters/db/key-registry.ts';
-import { PgLedgerStore } from '../../src/adapters/db/ledger-store.ts';
-import { LogStore } from '../../src/adapters/db/log-store.ts';
-import { verifierKey } from '../../src/core/checkpoint.ts';
-import { auditLog, type LogContext } from '../../src/composition/context.ts';
-import { systemClock, uuidV7Ids } from '../../src/composition/clock-and-ids.ts';
 import type { SignatureAlgorithm } from '../../src/core/amendment.ts';
-import type { Actor } from '../../src/core/store.ts';
+import type { KeyringVerifier } from '../../src/adapters/crypto/node-signer.ts';
+import { buildDeps, type Deps, type DepsInput } from '../../src/composition/deps.ts';
+import type { Embeddings } from '../../src/composition/embeddings.ts';
+import { publishSigningKey } from '../../src/composition/resources.ts';
+import type { Actor, LedgerStore } from '../../src/core/ports/ledger.ts';
+import type { TransparencyLog } from '../../src/core/ports/log.ts';
 import type { AuditDeps } from '../../src/core/use-cases/audit.ts';
 import type { WriteDeps } from '../../src/core/use-cases/deps.ts';
-import { createEmbeddings, type Embeddings } from '../../src/composition/embeddings.ts';
 import { loadConfig } from '../../src/composition/config.ts';
 import { createTestDatabase, type TestDatabase, type TestEngine } from './engines.ts';
 
@@ -39,8 +36,10 @@ export const testEmbeddingsConfig = (env: Record<string, string> = {}) => loadCo
 export const TEST_LOG_ORIGIN = 'test.plant/log';
 
 export interface TestLedger extends TestDatabase {
-  log: LogContext;
-  store: PgLedgerStore;
+  /** Plant wired over this database by the composition root, as the server wires it. */
+  deps: Deps;
+  log: TransparencyLog;
+  store: LedgerStore;
   write: WriteDeps;
   audit: AuditDeps;
   verifier: KeyringVerifier;
@@ -49,22 +48,39 @@ export interface TestLedger extends TestDatabase {
   embeddings: Embeddings;
 }
 
-export const createTestLedger = async (engine: TestEngine, algorithm: SignatureAlgorithm = 'Ed25519'): Promise<TestLedger> => {
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-0123456789';
+
+/** The configuration tests wire with: defaults, the test log origin and token secret. */
+export const testConfig = (env: Record<string, string> = {}) =>
+  loadConfig({ NODE_ENV: 'test', LOG_ORIGIN: TEST_LOG_ORIGIN, JWT_SECRET: TEST_JWT_SECRET, ...env });
+
+export const createTestLedger = async (engine: TestEngine, algorithm: SignatureAlgorithm = 'Ed25519', input: Partial<DepsInput> = {}): Promise<TestLedger> => {
   const database = await createTestDatabase(engine);
   const key = await testKey(algorithm);
-  await publishKey(database.service, key);
-  const verifier = new KeyringVerifier([key]);
-  const store = new PgLedgerStore(database.service);
-  const logKey = { name: TEST_LOG_ORIGIN, privateKey: (await testKey('Ed25519')).privateKey };
-  const log: LogContext = { store: new LogStore(database.service), key: logKey, origin: TEST_LOG_ORIGIN, vkey: verifierKey(logKey) };
+  const publishedKeys = await publishSigningKey(database.service, key);
+  const deps = buildDeps({
+    config: testConfig(),
+    db: database.service,
+    signingKey: key,
+    logKey: (await testKey('Ed25519')).privateKey,
+    publishedKeys,
+    jwtSecret: TEST_JWT_SECRET,
+    ...input,
+  });
   return {
     ...database,
-    log,
-    store,
+    deps,
+    log: deps.log,
+    store: deps.store,
     key,
-    verifier,
-    write: { store, ids: uuidV7Ids, clock: systemClock, signer: new NodeSigner(key), publishedKeys: new Set([key.keyId]) },
-    audit: { store, verifier, clock: systemClock, log: auditLog(log) },
-    embeddings: createEmbeddings(testEmbeddingsConfig(), database.service),
+    verifier: deps.verifier,
+    write: deps.write,
+    audit: deps.audit,
+    embeddings: deps.embeddings,
+    // The database's own close drops it; the deps add only the embedding cache.
+    close: async () => {
+      await deps.embeddings.close();
+      await database.close();
+    },
   };
 };

@@ -1,18 +1,12 @@
-import { createPrivateKey, createPublicKey, generateKeyPair, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { calculateJwkThumbprint } from 'jose';
 import type { SignatureAlgorithm } from '../../core/amendment.ts';
+import type { PublicKeyRecord } from '../../core/ports/keys.ts';
 
 const generate = promisify(generateKeyPair);
-
-export interface PublicKeyRecord {
-  keyId: string;
-  algorithm: SignatureAlgorithm;
-  /** Public JWK with `kid`, `alg` and `use` set, as published in the JWKS. */
-  jwk: JsonWebKey & { kid: string; alg: string; use: 'sig' };
-}
 
 export interface SigningKey extends PublicKeyRecord {
   privateKey: KeyObject;

@@ -1,7 +1,8 @@
 import { constants, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import type { SignatureAlgorithm } from '../../core/amendment.ts';
-import type { Signer, SignatureVerifier } from '../../core/ports.ts';
-import type { PublicKeyRecord, SigningKey } from './keys.ts';
+import type { NoteSigner, Signer, SignatureVerifier } from '../../core/ports/crypto.ts';
+import type { SigningKey } from './keys.ts';
+import type { PublicKeyRecord } from '../../core/ports/keys.ts';
 
 /**
  * RSA-PSS parameters: SHA-256 digest, MGF1 with SHA-256, salt length 32 bytes (the digest
@@ -80,5 +81,21 @@ export class KeyringVerifier implements SignatureVerifier {
     const entry = this.keys.get(keyId);
     if (entry === undefined) return false;
     return verifyAsync(entry.algorithm, entry.key, data, Buffer.from(signature, 'base64url'));
+  }
+}
+
+/** The transparency log's checkpoint signer: an Ed25519 private key under a note key name. */
+export class Ed25519NoteSigner implements NoteSigner {
+  readonly publicKey: Buffer;
+
+  constructor(
+    readonly name: string,
+    private readonly privateKey: KeyObject,
+  ) {
+    this.publicKey = Buffer.from(String(createPublicKey(privateKey).export({ format: 'jwk' }).x), 'base64url');
+  }
+
+  sign(data: Buffer): Promise<Buffer> {
+    return Promise.resolve(sign(null, data, this.privateKey));
   }
 }

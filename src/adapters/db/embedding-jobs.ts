@@ -1,28 +1,9 @@
-import type { EmbeddingJob, EmbeddingQueue, FailurePolicy } from '../../core/embeddings/jobs.ts';
 import { toVectorLiteral } from '../../core/embeddings/vector.ts';
 import { json, type SqlPool } from './sql.ts';
-
-export interface DeadJob {
-  entity_id: string;
-  entity_type: string;
-  name: string;
-  attempts: number;
-  last_error: string | null;
-  updated_at: string;
-}
-
-export interface EmbeddingStats {
-  documents: number;
-  embedded: number;
-  /** Embedded with another model than the current one (re-queued at worker start). */
-  other_model: number;
-  queued: number;
-  in_flight: number;
-  dead: number;
-}
+import type { DeadJob, EmbeddingJob, EmbeddingJobs, EmbeddingStats, FailurePolicy } from '../../core/ports/embeddings.ts';
 
 /** The job queue on PostgreSQL or PGlite: leases with FOR UPDATE SKIP LOCKED, so workers never share a job. */
-export class PgEmbeddingQueue implements EmbeddingQueue {
+export class PgEmbeddingQueue implements EmbeddingJobs {
   constructor(private readonly db: SqlPool) {}
 
   claim(workerId: string, limit: number, leaseSeconds: number, maxAttempts: number): Promise<EmbeddingJob[]> {

@@ -1,27 +1,14 @@
 import type { JsonObject } from '../../core/entity.ts';
 import type { Vector } from '../../core/embeddings/vector.ts';
 import { toVectorLiteral } from '../../core/embeddings/vector.ts';
-import type { Actor } from '../../core/store.ts';
-import type { QualityReport, QualityStore, StoredEmbedding } from '../../core/use-cases/embedding-quality.ts';
+import type { Actor } from '../../core/ports/ledger.ts';
 import { json, setActor, type SqlPool } from './sql.ts';
-
-export interface QualityRun {
-  id: number;
-  trigger: 'schedule' | 'manual';
-  requested_by: string;
-  slot: string | null;
-  model: string;
-  threshold: number;
-  state: 'running' | 'done' | 'failed';
-  started_at: string;
-  finished_at: string | null;
-  report: (QualityReport & { error?: string }) | null;
-}
+import type { StoredEmbedding, QualityReport, QualityStore, QualityRun, QualityRuns } from '../../core/ports/embeddings.ts';
 
 const RUN_COLUMNS = `id::int AS id, trigger, requested_by, slot::text AS slot, model, threshold, state,
   started_at::text AS started_at, finished_at::text AS finished_at, report`;
 
-export class PgQualityStore implements QualityStore {
+export class PgQualityStore implements QualityStore, QualityRuns {
   constructor(private readonly db: SqlPool) {}
 
   async *pages(size: number): AsyncIterable<StoredEmbedding[]> {

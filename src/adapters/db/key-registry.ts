@@ -1,11 +1,6 @@
 import { json, type Sql } from './sql.ts';
 import type { SignatureAlgorithm } from '../../core/amendment.ts';
-import type { PublicKeyRecord } from '../crypto/keys.ts';
-
-export interface PublishedKey extends PublicKeyRecord {
-  createdAt: string;
-  retiredAt: string | null;
-}
+import type { KeyRegistry, PublicKeyRecord, PublishedKey } from '../../core/ports/keys.ts';
 
 /** Publishes a public key (idempotent). Keys are never deleted; rotation only sets retired_at. */
 export const publishKey = async (pool: Sql, key: PublicKeyRecord): Promise<void> => {
@@ -29,3 +24,20 @@ export const listKeys = async (pool: Sql): Promise<PublishedKey[]> => {
   }>('SELECT key_id, alg, public_jwk, created_at, retired_at FROM signing_keys ORDER BY created_at, key_id');
   return rows.map((r) => ({ keyId: r.key_id, algorithm: r.alg, jwk: r.public_jwk, createdAt: r.created_at, retiredAt: r.retired_at }));
 };
+
+/** The registry in the signing_keys table. */
+export class PgKeyRegistry implements KeyRegistry {
+  constructor(private readonly sql: Sql) {}
+
+  list(): Promise<PublishedKey[]> {
+    return listKeys(this.sql);
+  }
+
+  publish(key: PublicKeyRecord): Promise<void> {
+    return publishKey(this.sql, key);
+  }
+
+  retire(keyId: string): Promise<void> {
+    return retireKey(this.sql, keyId);
+  }
+}

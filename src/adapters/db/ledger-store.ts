@@ -1,7 +1,8 @@
 import type { Amendment, AmendmentPayload } from '../../core/amendment.ts';
 import type { EntityKind, EntityRecord, Status } from '../../core/entity.ts';
 import { DomainError } from '../../core/errors.ts';
-import type { Actor, AuditMark, LedgerStore, LedgerTx, ListFilter } from '../../core/store.ts';
+import { dependentFields } from '../../core/reference-fields.ts';
+import type { Actor, AuditMark, LedgerStore, LedgerTx, ListFilter } from '../../core/ports/ledger.ts';
 import { displayKind } from '../../core/writer.ts';
 import { json, setActor, sqlError, type Sql, type SqlPool } from './sql.ts';
 
@@ -32,6 +33,27 @@ interface EntityRow {
 const toRecord = (row: EntityRow): EntityRecord => ({ ...row });
 
 const toMap = (rows: EntityRow[]): Map<string, EntityRecord> => new Map(rows.map((r) => [r.id, toRecord(r)]));
+
+/** Fields with a generated, indexed column of the same name (0001_ledger.sql). */
+const GENERATED_COLUMNS = new Set(['industry_id', 'skill_id', 'job_role_id', 'team_id']);
+
+/**
+ * Direct dependents of $1 (= $2 as text), from REFERENCE_FIELDS: a scalar field by its indexed
+ * column, an array field by jsonb containment on its per-kind GIN index.
+ */
+const DEPENDENTS_SQL = ((): string => {
+  const scalar = new Map<string, EntityKind[]>();
+  const arms: string[] = [];
+  for (const { kind, field } of dependentFields()) {
+    if (field.many) arms.push(`(entity_type = '${kind}' AND content -> '${field.field}' @> jsonb_build_array($2::text))`);
+    else scalar.set(field.field, [...(scalar.get(field.field) ?? []), kind]);
+  }
+  for (const [name, kinds] of scalar) {
+    const column = GENERATED_COLUMNS.has(name) ? name : `(content ->> '${name}')`;
+    arms.unshift(`(entity_type IN (${kinds.map((k) => `'${k}'`).join(', ')}) AND ${column} = $2)`);
+  }
+  return `SELECT id FROM entities WHERE status <> 'deleted' AND id <> $1::uuid AND (${arms.join(' OR ')}) ORDER BY id`;
+})();
 
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 6;
@@ -144,15 +166,7 @@ class PgLedgerTx implements LedgerTx {
   async dependents(id: string): Promise<string[]> {
     if (!UUID.test(id)) return [];
     await this.prepareRead();
-    const { rows } = await this.client.query<{ id: string }>(
-      `SELECT id FROM entities
-        WHERE status <> 'deleted' AND id <> $1::uuid
-          AND (skill_id = $2 OR job_role_id = $2 OR industry_id = $2
-               OR (entity_type = 'JobRole' AND content -> 'required_skills' @> jsonb_build_array($2::text))
-               OR (entity_type = 'Team' AND content -> 'agents' @> jsonb_build_array($2::text)))
-        ORDER BY id`,
-      [id, id],
-    );
+    const { rows } = await this.client.query<{ id: string }>(DEPENDENTS_SQL, [id, id], 'plant_dependents');
     return rows.map((r) => r.id);
   }
 

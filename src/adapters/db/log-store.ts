@@ -1,27 +1,13 @@
 import { requiredNodes, rootHash, consistencyProof, inclusionProof, consistencyRanges, inclusionRanges, type Coordinate, type Hash, type NodeSource, type Range } from '../../core/merkle.ts';
+import type { CheckpointRow, LeafRow, LogStore } from '../../core/ports/log.ts';
 import type { Sql } from './sql.ts';
-
-export interface LeafRow {
-  leaf_index: number;
-  entity_id: string;
-  version: number;
-  amendment_hash: string;
-  leaf_hash: Buffer;
-}
-
-export interface CheckpointRow {
-  tree_size: number;
-  root_hash: Buffer;
-  note: string;
-  created_at: string;
-}
 
 const num = (v: unknown): number => Number(v);
 // bytea arrives as a Buffer from node-postgres and as a Uint8Array from PGlite.
 const buf = (v: Uint8Array): Buffer => Buffer.from(v);
 
 /** Reads of the transparency log: sizes, stored perfect subtrees, proofs, leaves, checkpoints. */
-export class LogStore {
+export class PgLogStore implements LogStore {
   constructor(private readonly sql: Sql) {}
 
   async size(): Promise<number> {

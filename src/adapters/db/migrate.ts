@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { DatabaseHealth } from '../../core/ports/health.ts';
 import type { Sql, SqlPool } from './sql.ts';
 
 /** Committed, ordered SQL files; the same set for PGlite and PostgreSQL. */
@@ -133,3 +134,6 @@ export const migrationStatus = async (
     rows.length === files.length && files.every((f, i) => rows[i]?.version === f.version && rows[i].checksum === f.checksum);
   return { current: ok, applied: rows.length, expected: files.length };
 };
+
+/** Readiness over this database: its migrations against the committed files. */
+export const databaseHealth = (sql: Sql, engine: string): DatabaseHealth => ({ engine, migrations: () => migrationStatus(sql) });

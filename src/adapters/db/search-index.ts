@@ -1,7 +1,7 @@
 import type { Vector } from '../../core/embeddings/vector.ts';
 import { toVectorLiteral } from '../../core/embeddings/vector.ts';
-import type { SearchFilter, SearchIndex, TextCandidate, VectorCandidate } from '../../core/use-cases/search.ts';
 import { SESSION_SETTINGS, type SqlPool } from './sql.ts';
+import type { SearchFilter, VectorCandidate, TextCandidate, SearchIndex } from '../../core/ports/embeddings.ts';
 
 interface Row {
   entity_id: string;

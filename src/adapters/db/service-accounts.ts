@@ -1,24 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Role } from '../../core/roles.ts';
-import type { Actor } from '../../core/store.ts';
+import type { Actor } from '../../core/ports/ledger.ts';
 import { setActor, sqlError, type SqlPool } from './sql.ts';
 import { DomainError } from '../../core/errors.ts';
-
-export interface ServiceAccount {
-  client_id: string;
-  roles: Role[];
-  description: string | null;
-  created_at: string;
-  disabled_at: string | null;
-}
+import type { ServiceAccount, ServiceAccountStore } from '../../core/ports/accounts.ts';
 
 // argon2id with the library's defaults (m=19 MiB, t=2, p=1), OWASP's baseline: ~7.5 ms here.
 const ARGON = { algorithm: 2 } as const;
 // Verified when the client id is unknown, so a miss costs the same time as a wrong secret.
 let decoy: Promise<string> | undefined;
 
-export class ServiceAccounts {
+export class ServiceAccounts implements ServiceAccountStore {
   constructor(private readonly pool: SqlPool) {}
 
   /** Creates an account and returns its secret, which is shown once and stored only hashed. */

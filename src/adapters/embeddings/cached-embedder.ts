@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { EmbeddingCache, Embedder } from '../../core/embeddings/ports.ts';
 import type { Vector } from '../../core/embeddings/vector.ts';
+import type { EmbeddingCache, Embedder, CachingEmbedder } from '../../core/ports/embeddings.ts';
 
 /** `embedding:` + SHA-256 hex of the model name, a NUL, and the text (UTF-8). */
 export const cacheKey = (model: string, text: string): string =>
@@ -12,7 +12,7 @@ export interface CacheStats {
 }
 
 /** Looks every text up first and sends only the misses to the provider, keeping input order. */
-export class CachedEmbedder implements Embedder {
+export class CachedEmbedder implements CachingEmbedder {
   readonly stats: CacheStats = { hits: 0, misses: 0 };
 
   constructor(

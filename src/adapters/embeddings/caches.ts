@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import type { EmbeddingCache } from '../../core/embeddings/ports.ts';
+import type { EmbeddingCache } from '../../core/ports/embeddings.ts';
 import type { Vector } from '../../core/embeddings/vector.ts';
 
 /** Vectors are kept as little-endian float32, as pgvector stores them: 1.5 KB for 384 dimensions. */

@@ -1,4 +1,4 @@
-import type { Embedder } from '../../core/embeddings/ports.ts';
+import type { Embedder } from '../../core/ports/embeddings.ts';
 import { dimensionProblem, type Vector } from '../../core/embeddings/vector.ts';
 import { EmbeddingServiceError, postJson, type RetryPolicy } from './post-json.ts';
 

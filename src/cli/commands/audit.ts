@@ -1,12 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { listKeys } from '../../adapters/db/key-registry.ts';
 import { ENTITY_KINDS, isKind, type EntityKind } from '../../core/entity.ts';
 import { runAudit, type AuditReport } from '../../core/use-cases/audit.ts';
-import { auditCsv, buildExportBundle } from '../../core/use-cases/export-bundle.ts';
-import { exportLog } from '../../composition/log.ts';
+import { buildExportBundle } from '../../core/use-cases/export-bundle.ts';
 import { progress } from '../progress.ts';
 import { callServer, CommandFailure, print, printJson, table, withContext } from '../shared.ts';
+import { auditCsv } from '../../presentation.ts';
 
 const AUDITOR = { subject: 'plant-cli', roles: ['auditor'] };
 
@@ -108,7 +107,7 @@ export const registerAudit = (program: Command): void => {
       } else {
         text = await withContext(async (ctx) => {
           const bar = progress('Exporting');
-          const { bundle, report } = await buildExportBundle({ ...ctx.audit, listKeys: () => listKeys(ctx.db), exportLog: exportLog(ctx.log) }, AUDITOR, kind, bar.update);
+          const { bundle, report } = await buildExportBundle({ ...ctx.audit, keys: ctx.keys, log: ctx.log }, AUDITOR, kind, bar.update);
           bar.stop();
           return options.format === 'csv' ? auditCsv(report.entities) : `${JSON.stringify(bundle, null, 2)}\n`;
         });

@@ -1,20 +1,15 @@
 import type { Command } from 'commander';
 import { validate as isUuid } from 'uuid';
-import { createEmbeddings, runQualityCheck, workerOptions, type Embeddings } from '../../composition/embeddings.ts';
+import type { Deps } from '../../composition/deps.ts';
+import { workerOptions, type Embeddings } from '../../composition/embeddings.ts';
+import { runQualityCheck } from '../../core/use-cases/embedding-quality.ts';
 import type { Config } from '../../composition/config.ts';
 import { processEmbeddingBatch } from '../../core/use-cases/embedding-worker.ts';
 import { progress } from '../progress.ts';
 import { CommandFailure, print, printJson, table, withContext } from '../shared.ts';
 
-const withEmbeddings = <T,>(work: (e: Embeddings, config: Config) => Promise<T>): Promise<T> =>
-  withContext(async (ctx, config) => {
-    const e = createEmbeddings(config, ctx.db);
-    try {
-      return await work(e, config);
-    } finally {
-      await e.close();
-    }
-  });
+const withEmbeddings = <T,>(work: (e: Embeddings, config: Config, deps: Deps) => Promise<T>): Promise<T> =>
+  withContext((deps, config) => work(deps.embeddings, config, deps));
 
 export const registerEmbeddings = (program: Command): void => {
   const cmd = program.command('embeddings').description('The embedding pipeline: job queue, dead letters, drift check, reindex');
@@ -67,10 +62,10 @@ export const registerEmbeddings = (program: Command): void => {
     .description('Re-embed every stored text now, compare by cosine similarity, regenerate what drifted')
     .option('--json', 'print the run as JSON')
     .action(async (options: { json?: boolean }) => {
-      await withEmbeddings(async (e) => {
+      await withEmbeddings(async (e, _config, deps) => {
         const bar = progress('Checking');
         const total = (await e.queue.stats(e.embedder.model)).documents;
-        const run = await runQualityCheck(e, 'manual', 'plant-cli', { onProgress: (done) => { bar.update(done, total); } });
+        const run = await runQualityCheck(deps.quality, 'manual', 'plant-cli', { onProgress: (done) => { bar.update(done, total); } });
         bar.stop();
         if (run === null || run.report === null) throw new CommandFailure('the quality run could not be opened');
         if (options.json === true) {

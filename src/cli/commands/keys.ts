@@ -1,9 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { generatePem, rotateDevKey, signingKeyFromPem } from '../../adapters/crypto/keys.ts';
-import { listKeys, publishKey, retireKey } from '../../adapters/db/key-registry.ts';
 import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from '../../core/amendment.ts';
-import { keysDir } from '../../composition/context.ts';
+import { generateSigningKey, rotateDevSigningKey } from '../../composition/keys.ts';
 import { CommandFailure, print, printJson, table, withContext } from '../shared.ts';
 
 const algorithmOption = (value: string): SignatureAlgorithm => {
@@ -23,11 +21,10 @@ export const registerKeys = (program: Command): void => {
     .action(async (options: { out: string; algorithm: string; json?: boolean }) => {
       const algorithm = algorithmOption(options.algorithm);
       if (existsSync(options.out)) throw new CommandFailure(`${options.out} exists; refusing to overwrite a key`);
-      const pem = await generatePem(algorithm);
+      const { pem, keyId } = await generateSigningKey(algorithm);
       writeFileSync(options.out, pem, { mode: 0o600, flag: 'wx' });
-      const key = await signingKeyFromPem(pem);
-      if (options.json === true) printJson({ key_id: key.keyId, algorithm, file: options.out });
-      else print(`Wrote ${algorithm} key ${key.keyId} to ${options.out}. Set SIGNING_KEY_FILE=${options.out} to sign with it.`);
+      if (options.json === true) printJson({ key_id: keyId, algorithm, file: options.out });
+      else print(`Wrote ${algorithm} key ${keyId} to ${options.out}. Set SIGNING_KEY_FILE=${options.out} to sign with it.`);
     });
 
   keys
@@ -36,7 +33,7 @@ export const registerKeys = (program: Command): void => {
     .option('--json', 'print as JSON')
     .action(async (options: { json?: boolean }) => {
       await withContext(async (ctx) => {
-        const published = await listKeys(ctx.db);
+        const published = await ctx.keys.list();
         const rows = published.map((k) => ({
           key_id: k.keyId,
           algorithm: k.algorithm,
@@ -58,9 +55,7 @@ export const registerKeys = (program: Command): void => {
         if (config.SIGNING_KEY !== undefined || config.SIGNING_KEY_FILE !== undefined) {
           throw new CommandFailure('the signing key comes from configuration: create one with `plant keys generate`, point SIGNING_KEY_FILE at it and restart');
         }
-        const { previous, current } = await rotateDevKey(keysDir(config), config.SIGNING_ALGORITHM);
-        await publishKey(ctx.db, current);
-        if (previous !== null) await retireKey(ctx.db, previous.keyId);
+        const { previous, current } = await rotateDevSigningKey(config, ctx.keys);
         const result = { retired: previous?.keyId ?? null, current: current.keyId, algorithm: current.algorithm };
         if (options.json === true) printJson(result);
         else print(`Rotated: ${result.retired ?? '(none)'} retired (still published), ${result.current} now signs. Restart the server to use it.`);

@@ -13,7 +13,7 @@ export const registerLog = (program: Command): void => {
     .option('--json', 'print as JSON')
     .action(async (options: { out?: string; json?: boolean }) => {
       await withContext(async (ctx) => {
-        const made = await makeCheckpoint({ log: ctx.log.store, key: ctx.log.key, origin: ctx.log.origin });
+        const made = await makeCheckpoint(ctx.log);
         if (options.out !== undefined) writeFileSync(options.out, made.note);
         if (options.json === true) printJson({ tree_size: made.size, created: made.created, note: made.note, log_key: ctx.log.vkey });
         else print(`${made.note}\nlog key: ${ctx.log.vkey}`);

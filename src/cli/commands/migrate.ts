@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../composition/config.ts';
-import { openDatabase } from '../../composition/context.ts';
+import { openDatabase } from '../../composition/resources.ts';
 
 export const registerMigrate = (program: Command): void => {
   program

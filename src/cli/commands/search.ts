@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { createEmbeddings } from '../../composition/embeddings.ts';
-import { STATUSES, type Status } from '../../core/entity.ts';
-import { search, SEARCHABLE_KINDS, searchStatuses, type SearchableKind } from '../../core/use-cases/search.ts';
-import { searchView } from '../../http/routes/search/get-search.ts';
+import { search, searchStatuses } from '../../core/use-cases/search.ts';
 import { callServer, CommandFailure, print, printJson, table, withContext } from '../shared.ts';
+import { STATUSES, type Status, SEARCHABLE_KINDS, type SearchableKind } from '../../core/entity.ts';
+import { searchView } from '../../presentation.ts';
 
 interface Options {
   kind?: string;
@@ -60,10 +59,8 @@ export const registerSearch = (program: Command): void => {
         if (options.certifiedOnly === true) params.set('certified_only', 'true');
         view = (await (await callServer(options.url, options.token, 'GET', `/api/v1/search?${params.toString()}`)).json()) as View;
       } else {
-        view = await withContext(async (ctx, config) => {
-          const embeddings = createEmbeddings(config, ctx.db);
-          try {
-            const result = await search(
+        view = await withContext(async ({ embeddings }) => {
+          const result = await search(
               { index: embeddings.index, embedder: embeddings.embedder },
               query,
               {
@@ -74,10 +71,7 @@ export const registerSearch = (program: Command): void => {
               },
               limit,
             );
-            return searchView(query, result);
-          } finally {
-            await embeddings.close();
-          }
+          return searchView(query, result);
         });
       }
       if (options.json === true) printJson(view);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DEMO_CATALOG } from '../../catalog/demo-catalog.ts';
 import { changedAnything, seedDemoCatalog } from '../../core/use-cases/seed-catalog.ts';
 import { progress } from '../progress.ts';
 import { print, printJson, withContext } from '../shared.ts';
@@ -11,13 +12,13 @@ export const registerSeed = (program: Command): void => {
     .action(async (options: { json?: boolean }) => {
       await withContext(async (ctx) => {
         const bar = progress('Seeding');
-        const result = await seedDemoCatalog(ctx.write, bar.update);
+        const result = await seedDemoCatalog(ctx.write, DEMO_CATALOG, bar.update);
         bar.stop();
         const counts = await ctx.store.countByKind();
         if (options.json === true) printJson({ changed: changedAnything(result), ...result, counts });
         else if (!changedAnything(result)) print(`Demo catalog already loaded; nothing changed (${summary(counts)}).`);
         else print(`Demo catalog loaded: ${summary(counts)}; every record signed by key ${ctx.signingKey.keyId}.`);
-      }, true);
+      }, { migrate: true });
     });
 };
 

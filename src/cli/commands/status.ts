@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { listKeys } from '../../adapters/db/key-registry.ts';
-import { migrationStatus } from '../../adapters/db/migrate.ts';
 import { print, printJson, table, withContext } from '../shared.ts';
 
 export const registerStatus = (program: Command): void => {
@@ -10,9 +8,9 @@ export const registerStatus = (program: Command): void => {
     .option('--json', 'print as JSON')
     .action(async (options: { json?: boolean }) => {
       await withContext(async (ctx, config) => {
-        const migrations = await migrationStatus(ctx.db);
+        const migrations = await ctx.api.health.migrations();
         const counts = await ctx.store.countByKind();
-        const keys = await listKeys(ctx.db);
+        const keys = await ctx.keys.list();
         const status = {
           database: { engine: ctx.db.engine, location: ctx.db.engine === 'pglite' ? config.PLANT_DATA_DIR : 'DATABASE_URL', reachable: true },
           migrations,

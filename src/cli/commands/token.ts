@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../composition/config.ts';
-import { resolveJwtSecret } from '../../composition/context.ts';
+import { resolveJwtSecret } from '../../composition/resources.ts';
 import { tokenService } from '../../composition/http.ts';
 import { isRole, ROLES, type Role } from '../../core/roles.ts';
 

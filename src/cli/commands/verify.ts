@@ -1,9 +1,6 @@
-import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { publicRecord, type PublicKeyRecord } from '../../adapters/crypto/keys.ts';
-import { KeyringVerifier } from '../../adapters/crypto/node-signer.ts';
-import type { SignatureAlgorithm } from '../../core/amendment.ts';
+import { keyringFromJwks } from '../../composition/keys.ts';
 import type { ExportBundle } from '../../core/use-cases/export-bundle.ts';
 import { verifyBundle, type VerifyProblem } from '../../core/use-cases/verify-bundle.ts';
 import { callServer, CommandFailure, print, printJson } from '../shared.ts';
@@ -12,26 +9,6 @@ interface TrustedKeys {
   keys?: Record<string, unknown>[];
   log_key?: string;
 }
-
-/**
- * Rebuilds each published key from its JWK and recomputes its RFC 7638 thumbprint: a key that
- * claims a kid it does not hash to is refused, so a bundle cannot pass a forged key off as a
- * trusted one.
- */
-const keyring = async (jwks: Record<string, unknown>[], problems: VerifyProblem[]): Promise<KeyringVerifier> => {
-  const records: PublicKeyRecord[] = [];
-  for (const jwk of jwks) {
-    try {
-      const algorithm: SignatureAlgorithm = jwk.kty === 'RSA' ? 'RSA-PSS-SHA256' : 'Ed25519';
-      const record = await publicRecord(createPublicKey({ key: jwk as never, format: 'jwk' }), algorithm);
-      if (record.keyId !== jwk.kid) problems.push({ check: 'key', detail: `key labelled ${String(jwk.kid)} hashes to ${record.keyId}` });
-      else records.push(record);
-    } catch (error) {
-      problems.push({ check: 'key', detail: `unusable key ${String(jwk.kid)}: ${(error as Error).message}` });
-    }
-  }
-  return new KeyringVerifier(records);
-};
 
 export const registerVerify = (program: Command): void => {
   program
@@ -51,8 +28,8 @@ export const registerVerify = (program: Command): void => {
         throw new CommandFailure(`cannot read bundle ${file}: ${(error as Error).message}`);
       }
       const trusted = options.trustedKeys === undefined ? undefined : (JSON.parse(readFileSync(options.trustedKeys, 'utf8')) as TrustedKeys);
-      const keyProblems: VerifyProblem[] = [];
-      const verifier = await keyring(trusted?.keys ?? bundle.public_keys.keys, keyProblems);
+      const { verifier, problems } = await keyringFromJwks(trusted?.keys ?? bundle.public_keys.keys);
+      const keyProblems: VerifyProblem[] = problems.map((detail) => ({ check: 'key', detail }));
       const url = options.url;
       const report = await verifyBundle(bundle, {
         verifier,

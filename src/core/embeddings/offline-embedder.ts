@@ -1,4 +1,4 @@
-import type { Embedder } from './ports.ts';
+import type { Embedder } from '../ports/embeddings.ts';
 import { EMBEDDING_DIMENSIONS, normalize, type Vector } from './vector.ts';
 
 /**

@@ -8,6 +8,7 @@ import {
   type JobRoleContent,
   type TeamContent,
 } from '../entity.ts';
+import { referencesOf } from '../reference-fields.ts';
 import { violation } from './violation.ts';
 
 export const L1_GRAPH_CODES: Record<EntityKind, readonly string[]> = {
@@ -112,21 +113,8 @@ export const checkGraph = ({ kind, content, previous, refs }: GraphInput): Viola
   }
 };
 
-/** Ids a kind's graph rules consult; the caller loads exactly these. */
-export const referencedIds = (kind: EntityKind, content: AnyContent): string[] => {
-  switch (kind) {
-    case 'JobRole':
-      return [...(content as JobRoleContent).required_skills];
-    case 'Agent': {
-      const c = content as AgentContent;
-      return [c.skill_id, c.job_role_id, c.industry_id];
-    }
-    case 'Team': {
-      const c = content as TeamContent;
-      return [c.job_role_id, ...c.agents];
-    }
-    case 'Skill':
-    case 'Industry':
-      return [];
-  }
-};
+/** Ids a kind's graph rules consult (REFERENCE_FIELDS marked `rules`); the caller loads exactly these. */
+export const referencedIds = (kind: EntityKind, content: AnyContent): string[] =>
+  referencesOf(kind, content)
+    .filter((r) => r.field.rules)
+    .map((r) => r.id);

@@ -1,5 +1,5 @@
 import type { EntityRecord } from '../entity.ts';
-import type { Actor } from '../store.ts';
+import type { Actor } from '../ports/ledger.ts';
 import type { WriteDeps } from './deps.ts';
 import { lockExisting } from './load.ts';
 import { joinTeam } from './team-membership.ts';

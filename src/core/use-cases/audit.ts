@@ -1,66 +1,20 @@
 import { canonicalJson } from '../canonical.ts';
-import { verifyChain, type ChainProblem, type ChainReport } from '../chain.ts';
-import { verifyCheckpointNote } from '../checkpoint.ts';
-import { MemoryTree } from '../merkle.ts';
-import { amendmentLeaf } from './export-bundle.ts';
+import { verifyChain, type ChainReport } from '../chain.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { TransparencyLog } from '../ports/log.ts';
+import { checkWholeLog, entityLogProblems, type LogAudit } from './log-check.ts';
 import type { EntityKind, EntityRecord } from '../entity.ts';
 import type { Violation } from '../errors.ts';
-import type { SignatureVerifier } from '../ports.ts';
+import type { SignatureVerifier } from '../ports/crypto.ts';
 import { referencedIds, validateEntity, type L0Facts } from '../rules/index.ts';
-import type { Actor, AuditMark, LedgerStore } from '../store.ts';
-
-/** What the audit reads of the transparency log. */
-export interface AuditLog {
-  vkey: string;
-  size(): Promise<number>;
-  latestCheckpoint(): Promise<{ tree_size: number; note: string } | undefined>;
-  allLeaves(size: number): Promise<{ leaf_index: number; entity_id: string; version: number; amendment_hash: string; leaf_hash: Buffer }[]>;
-}
+import type { Actor, AuditMark, LedgerStore } from '../ports/ledger.ts';
 
 export interface AuditDeps {
   store: LedgerStore;
   verifier: SignatureVerifier;
-  clock: { now(): string };
-  log?: AuditLog | undefined;
+  clock: Clock;
+  log?: Pick<TransparencyLog, 'store' | 'vkey'> | undefined;
 }
-
-export interface LogAudit {
-  size: number;
-  checkpoint_size: number | null;
-  problems: string[];
-}
-
-/**
- * The log as a whole: leaf indexes run 0..n-1, every stored leaf hash is its amendment's, and the
- * latest checkpoint is validly signed and is the root of the first tree_size leaves.
- */
-const auditLog = async (log: AuditLog): Promise<{ summary: LogAudit; leafOf: Map<string, { index: number; entity: string; version: number }> }> => {
-  const size = await log.size();
-  const leaves = await log.allLeaves(size);
-  const problems: string[] = [];
-  const leafOf = new Map<string, { index: number; entity: string; version: number }>();
-  if (leaves.length !== size) problems.push(`the log records ${size} leaves but ${leaves.length} exist (truncated or missing leaves)`);
-  const tree = new MemoryTree();
-  for (const [i, leaf] of leaves.entries()) {
-    if (leaf.leaf_index !== i) problems.push(`leaf index ${leaf.leaf_index} found where ${i} was expected (a gap)`);
-    if (!amendmentLeaf(leaf.amendment_hash).equals(Buffer.from(leaf.leaf_hash))) {
-      problems.push(`leaf ${leaf.leaf_index} does not hash its amendment ${leaf.amendment_hash}`);
-    }
-    tree.append(Buffer.from(leaf.leaf_hash));
-    leafOf.set(leaf.amendment_hash, { index: leaf.leaf_index, entity: leaf.entity_id, version: leaf.version });
-  }
-  const latest = await log.latestCheckpoint();
-  if (latest !== undefined) {
-    const note = verifyCheckpointNote(latest.note, log.vkey);
-    if (!note.ok) problems.push(`latest checkpoint: ${note.reason}`);
-    else if (note.checkpoint.size > tree.size) {
-      problems.push(`latest checkpoint covers ${note.checkpoint.size} leaves but the log holds ${tree.size}: the log lost its tail`);
-    } else if (!tree.root(note.checkpoint.size).equals(note.checkpoint.root)) {
-      problems.push(`latest checkpoint (size ${note.checkpoint.size}) does not match the tree: leaves were changed or reordered`);
-    }
-  }
-  return { summary: { size, checkpoint_size: latest?.tree_size ?? null, problems }, leafOf };
-};
 
 export interface EntityAudit {
   entity_id: string;
@@ -137,7 +91,7 @@ export const runAudit = async (deps: AuditDeps, actor: Actor, scope: AuditScope 
           'archived',
         ]);
   const entities: EntityAudit[] = [];
-  const logged = deps.log === undefined ? undefined : await auditLog(deps.log);
+  const logged = deps.log === undefined ? undefined : await checkWholeLog(deps.log);
   const cache = new Map<string, EntityRecord>();
   const marks = new Map<string, AuditMark>();
 
@@ -161,16 +115,7 @@ export const runAudit = async (deps: AuditDeps, actor: Actor, scope: AuditScope 
         count: record.amendment_count,
       });
       // Each amendment must be a leaf of the log, recorded for this entity and version.
-      const logProblems: ChainProblem[] = [];
-      if (logged !== undefined) {
-        for (const [index, a] of amendments.entries()) {
-          const leaf = logged.leafOf.get(a.hash);
-          if (leaf === undefined) logProblems.push({ check: 'log', index, version: a.payload.version, detail: 'amendment is not a leaf of the log' });
-          else if (leaf.entity !== id || leaf.version !== a.payload.version) {
-            logProblems.push({ check: 'log', index, version: a.payload.version, detail: `leaf ${leaf.index} is recorded for ${leaf.entity} v${leaf.version}` });
-          }
-        }
-      }
+      const logProblems = logged === undefined ? [] : await entityLogProblems(id, amendments, (hash) => logged.leafOf.get(hash));
       const problems = [...verified.problems, ...logProblems];
       const chain: ChainReport = { ...verified, intact: problems.length === 0, problems, broken_at_index: problems[0]?.index ?? null };
       const result = validateEntity({
@@ -232,3 +177,21 @@ export const runAudit = async (deps: AuditDeps, actor: Actor, scope: AuditScope 
   }
   return report;
 };
+/** Per-entity results without the full chain detail of intact chains (kept for broken ones). */
+export const reportView = (report: AuditReport): Record<string, unknown> => ({
+  ...report,
+  entities: report.entities.map((e) => ({
+    entity_id: e.entity_id,
+    entity_type: e.entity_type,
+    name: e.name,
+    version: e.version,
+    compliant: e.compliant,
+    l0_pass: e.l0_pass,
+    l1_pass: e.l1_pass,
+    chain_intact: e.chain.intact,
+    amendment_alignment: e.amendment_alignment,
+    violations: e.violations,
+    ...(e.chain.intact ? {} : { chain: e.chain }),
+  })),
+});
+

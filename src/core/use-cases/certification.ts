@@ -1,6 +1,6 @@
 import type { EntityRecord, SkillContent } from '../entity.ts';
 import { DomainError } from '../errors.ts';
-import type { Actor } from '../store.ts';
+import type { Actor } from '../ports/ledger.ts';
 import { appendAmendment, displayKind } from '../writer.ts';
 import type { WriteDeps } from './deps.ts';
 import { assertWritable, lockExisting } from './load.ts';

@@ -1,11 +1,12 @@
 import type { EntityRecord, IndustryContent, JobRoleContent, SkillContent, AgentContent, TeamContent } from '../entity.ts';
 import { uncertified } from '../entity.ts';
 import { DomainError } from '../errors.ts';
-import type { Actor } from '../store.ts';
+import type { Actor } from '../ports/ledger.ts';
 import { appendAmendment } from '../writer.ts';
 import { assertStorable, commonContent, type CommonInput } from './common-fields.ts';
 import type { WriteDeps } from './deps.ts';
-import { requireRefs, type RefSpec } from './references.ts';
+import { referencesOf } from '../reference-fields.ts';
+import { requireRefs } from './references.ts';
 import { joinTeam, moveMembersInto } from './team-membership.ts';
 
 export interface CreateSkillInput extends CommonInput {
@@ -85,10 +86,8 @@ export const createJobRole = async (
     certification: uncertified(),
   };
   const id = deps.ids.next();
-  const specs: RefSpec[] = input.required_skills.map((skill, i) => ({ field: `required_skills/${i}`, id: skill, kind: 'Skill' }));
-  if (content.industry_id !== null) specs.push({ field: 'industry_id', id: content.industry_id, kind: 'Industry' });
   return deps.store.write(actor, async (tx) => {
-    const known = await requireRefs(tx, specs);
+    const known = await requireRefs(tx, referencesOf('JobRole', content));
     return (await appendAmendment(deps, { tx, actor, id, kind: 'JobRole', current: null, content, operation: 'create', reason: null, known })) as EntityRecord<'JobRole'>;
   });
 };
@@ -104,15 +103,10 @@ export const createAgent = async (deps: WriteDeps, actor: Actor, input: CreateAg
     team_id: null,
   };
   const id = deps.ids.next();
-  const specs: RefSpec[] = [
-    { field: 'skill_id', id: input.skill_id, kind: 'Skill' },
-    { field: 'job_role_id', id: input.job_role_id, kind: 'JobRole' },
-    { field: 'industry_id', id: input.industry_id, kind: 'Industry' },
-  ];
   const teamId = input.team_id ?? null;
-  if (teamId !== null) specs.push({ field: 'team_id', id: teamId, kind: 'Team' });
   return deps.store.write(actor, async (tx) => {
-    const known = await requireRefs(tx, specs);
+    // The team is checked now; the agent joins it by a second amendment below.
+    const known = await requireRefs(tx, referencesOf('Agent', { ...content, team_id: teamId }));
     const born = (await appendAmendment(deps, {
       tx, actor, id, kind: 'Agent', current: null, content, operation: 'create', reason: null, known,
     })) as EntityRecord<'Agent'>;
@@ -136,15 +130,10 @@ export const createTeam = async (deps: WriteDeps, actor: Actor, input: CreateTea
     agents: members,
   };
   const id = deps.ids.next();
-  const specs: RefSpec[] = [
-    { field: 'job_role_id', id: input.job_role_id, kind: 'JobRole' },
-    ...members.map((agent, i): RefSpec => ({ field: `agents/${i}`, id: agent, kind: 'Agent' })),
-  ];
-  if (content.industry_id !== null) specs.push({ field: 'industry_id', id: content.industry_id, kind: 'Industry' });
   return deps.store.write(actor, async (tx) => {
     // Members are amended too (their team_id), so they are locked, not merely shared.
     const locked = await tx.lock(members);
-    const known = await requireRefs(tx, specs, locked);
+    const known = await requireRefs(tx, referencesOf('Team', content), locked);
     const team = (await appendAmendment(deps, {
       tx, actor, id, kind: 'Team', current: null, content, operation: 'create', reason: null, known,
     })) as EntityRecord<'Team'>;

@@ -1,6 +1,6 @@
-import type { IdGenerator } from '../ports.ts';
-import type { LedgerStore } from '../store.ts';
+import type { LedgerStore } from '../ports/ledger.ts';
 import type { WriterDeps } from '../writer.ts';
+import type { IdGenerator } from '../ports/clock.ts';
 
 /** What the write use cases need; each takes only this, never a service locator. */
 export interface WriteDeps extends WriterDeps {

@@ -1,39 +1,7 @@
-import type { Actor } from '../store.ts';
-import type { JsonObject } from '../entity.ts';
+import type { Actor } from '../ports/ledger.ts';
 import { cosine, type Vector } from '../embeddings/vector.ts';
-
-export interface StoredEmbedding {
-  entityId: string;
-  entityType: string;
-  name: string;
-  body: string;
-  embedding: Vector | null;
-  model: string | null;
-}
-
-export interface QualityReport {
-  total_entities: number;
-  checked: number;
-  stable_count: number;
-  /** Not embedded yet, or embedded by another model (their jobs re-embed them anyway). */
-  skipped: number;
-  drift_detected: { entity_id: string; entity_type: string; name: string; stability_score: number; threshold: number }[];
-  regenerated: string[];
-  errors: { entity_id: string; error: string }[];
-}
-
-export interface QualityStore {
-  /** Every document in pages of `size`, in a stable order. */
-  pages(size: number): AsyncIterable<StoredEmbedding[]>;
-  /** Records each result in the entity's drift_detector and stores the regenerated vectors. */
-  record(actor: Actor, model: string, results: readonly { entityId: string; drift: JsonObject; regenerated?: { body: string; vector: Vector } }[]): Promise<void>;
-}
-
-export interface FreshEmbedder {
-  readonly model: string;
-  /** A new answer from the provider, never from the cache. */
-  embedFresh(texts: readonly string[]): Promise<Vector[]>;
-}
+import type { QualityReport, QualityStore, FreshEmbedder, QualityRuns, QualityRun } from '../ports/embeddings.ts';
+import type { Clock } from '../ports/clock.ts';
 
 export const QUALITY_ACTOR: Actor = { subject: 'plant:embedding-quality', roles: ['auditor'] };
 
@@ -83,4 +51,31 @@ export const checkEmbeddingQuality = async (
     onProgress?.(report.total_entities);
   }
   return report;
+};
+
+export interface QualityRunDeps {
+  store: QualityStore;
+  runs: QualityRuns;
+  embedder: FreshEmbedder;
+  clock: Clock;
+  threshold: number;
+}
+
+/** Opens a quality run, checks every embedding, and closes the run with its report (null: the slot's run is someone else's). */
+export const runQualityCheck = async (
+  deps: QualityRunDeps,
+  trigger: QualityRun['trigger'],
+  requestedBy: string,
+  options: { slot?: string; onProgress?: (done: number) => void } = {},
+): Promise<QualityRun | null> => {
+  const id = await deps.runs.start(trigger, requestedBy, deps.embedder.model, deps.threshold, options.slot);
+  if (id === null) return null;
+  try {
+    const report = await checkEmbeddingQuality({ store: deps.store, embedder: deps.embedder, now: () => deps.clock.now() }, deps.threshold, options.onProgress);
+    await deps.runs.finish(id, 'done', report);
+  } catch (error) {
+    await deps.runs.finish(id, 'failed', { error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+  return (await deps.runs.run(id)) ?? null;
 };

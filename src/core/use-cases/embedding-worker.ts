@@ -1,5 +1,4 @@
-import type { EmbeddingQueue, FailurePolicy } from '../embeddings/jobs.ts';
-import type { Embedder } from '../embeddings/ports.ts';
+import type { Embedder, FailurePolicy, EmbeddingQueue } from '../ports/embeddings.ts';
 
 export interface WorkerOptions extends FailurePolicy {
   workerId: string;

@@ -1,11 +1,12 @@
 import type { AnyContent, EntityKind, EntityRecord } from '../entity.ts';
 import { DomainError, type FieldError } from '../errors.ts';
-import type { Actor } from '../store.ts';
+import type { Actor } from '../ports/ledger.ts';
 import { appendAmendment } from '../writer.ts';
 import { assertStorable } from './common-fields.ts';
 import type { WriteDeps } from './deps.ts';
 import { assertWritable, lockExisting } from './load.ts';
-import { requireRefs, type RefSpec } from './references.ts';
+import { referencesOf } from '../reference-fields.ts';
+import { requireRefs } from './references.ts';
 import { flagDependents } from './review.ts';
 
 type FieldType = 'string' | 'string?' | 'string[]' | 'object';
@@ -32,12 +33,6 @@ const EVOLVABLE: Record<EntityKind, Record<string, FieldType>> = {
   Industry: { ...COMMON, description: 'string' },
   Agent: { ...COMMON, skill_id: 'string', job_role_id: 'string', industry_id: 'string' },
   Team: { ...COMMON, description: 'string', job_role_id: 'string', industry_id: 'string?' },
-};
-
-const REFERENCE_FIELDS: Record<string, EntityKind> = {
-  skill_id: 'Skill',
-  job_role_id: 'JobRole',
-  industry_id: 'Industry',
 };
 
 const typeOk = (type: FieldType, value: unknown): boolean => {
@@ -78,16 +73,7 @@ export const evolve = async (deps: WriteDeps, actor: Actor, id: string, input: E
     const current = await lockExisting(tx, id);
     assertWritable(current, 'evolve');
     checkChanges(current.entity_type, input.changes);
-    const specs: RefSpec[] = [];
-    for (const [field, kind] of Object.entries(REFERENCE_FIELDS)) {
-      const value = input.changes[field];
-      if (typeof value === 'string') specs.push({ field: `changes/${field}`, id: value, kind });
-    }
-    const skills = input.changes.required_skills;
-    if (Array.isArray(skills)) {
-      skills.forEach((skill, i) => specs.push({ field: `changes/required_skills/${i}`, id: String(skill), kind: 'Skill' }));
-    }
-    const known = await requireRefs(tx, specs);
+    const known = await requireRefs(tx, referencesOf(current.entity_type, input.changes, 'changes/'));
     // A successful evolve passed every rule, so the entity is aligned again whatever it was before.
     const content = { ...current.content, ...input.changes, amendment_alignment: 'aligned' } as AnyContent;
     const updated = await appendAmendment(deps, {

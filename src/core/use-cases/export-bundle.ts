@@ -1,26 +1,19 @@
 import type { Amendment } from '../amendment.ts';
-import { consistencyProof, hashLeaf, inclusionProof, MemoryTree, type Hash } from '../merkle.ts';
+import { consistencyProof, inclusionProof, MemoryTree, type Hash } from '../merkle.ts';
+import type { KeyRegistry } from '../ports/keys.ts';
+import type { TransparencyLog } from '../ports/log.ts';
+import { makeCheckpoint } from './checkpoint.ts';
 import type { EntityKind } from '../entity.ts';
 import { entityView } from '../entity-view.ts';
-import type { Actor } from '../store.ts';
-import { runAudit, type AuditDeps, type AuditReport, type EntityAudit } from './audit.ts';
+import type { Actor } from '../ports/ledger.ts';
+import { reportView, runAudit, type AuditDeps, type AuditReport } from './audit.ts';
 
 export const EXPORT_FORMAT = 'plant.export/v1';
 
-export interface PublicKeyEntry {
-  jwk: Record<string, unknown>;
-  createdAt: string;
-  retiredAt: string | null;
-}
-
-/** What the export needs from the transparency log. */
-export interface ExportLog {
-  origin: string;
-  vkey: string;
-  /** A checkpoint covering the log as it is now (made if the latest does not). */
-  checkpoint(): Promise<{ tree_size: number; note: string }>;
-  allLeaves(size: number): Promise<{ leaf_index: number; amendment_hash: string; leaf_hash: Buffer }[]>;
-  checkpointSizes(): Promise<number[]>;
+/** What an export reads: the audit's sources, the published keys, and the log it proves against. */
+export interface ExportDeps extends Omit<AuditDeps, 'log'> {
+  keys: Pick<KeyRegistry, 'list'>;
+  log?: TransparencyLog | undefined;
 }
 
 /** How many earlier checkpoints get a consistency proof in a bundle (the most recent ones). */
@@ -46,39 +39,21 @@ export interface ExportBundle {
   signature_status: { entity_id: string; has_signature: boolean; signature_verified: boolean }[];
 }
 
-/** Per-entity results without the full chain detail of intact chains (kept for broken ones). */
-export const reportView = (report: AuditReport): Record<string, unknown> => ({
-  ...report,
-  entities: report.entities.map((e) => ({
-    entity_id: e.entity_id,
-    entity_type: e.entity_type,
-    name: e.name,
-    version: e.version,
-    compliant: e.compliant,
-    l0_pass: e.l0_pass,
-    l1_pass: e.l1_pass,
-    chain_intact: e.chain.intact,
-    amendment_alignment: e.amendment_alignment,
-    violations: e.violations,
-    ...(e.chain.intact ? {} : { chain: e.chain }),
-  })),
-});
-
 /**
  * The export bundle: every entity with its amendments exactly as stored (payload, hash,
  * signature), the public keys that verify them (rotated ones included), and the audit verdict.
  * docs/bundle-format.md documents it; the transparency-log work adds checkpoints and proofs.
  */
 export const buildExportBundle = async (
-  deps: AuditDeps & { listKeys: () => Promise<PublicKeyEntry[]>; exportLog?: ExportLog | undefined },
+  deps: ExportDeps,
   actor: Actor,
   kind?: EntityKind,
   onProgress?: (done: number, total: number) => void,
 ): Promise<{ bundle: ExportBundle; report: AuditReport }> => {
-  const report = await runAudit(deps, actor, { kind, onProgress });
+  const report = await runAudit({ ...deps, log: deps.log }, actor, { kind, onProgress });
   const ids = report.entities.map((e) => e.entity_id);
-  const [records, chains, keys] = await Promise.all([deps.store.getEntities(ids), deps.store.getAmendmentsFor(ids), deps.listKeys()]);
-  const log = deps.exportLog === undefined ? undefined : await logSection(deps.exportLog);
+  const [records, chains, keys] = await Promise.all([deps.store.getEntities(ids), deps.store.getAmendmentsFor(ids), deps.keys.list()]);
+  const log = deps.log === undefined ? undefined : await logSection(deps.log);
   return {
     report,
     bundle: {
@@ -117,15 +92,15 @@ const hex = (h: Hash): string => h.toString('hex');
  * it covers, and proves consistency from each recent earlier checkpoint to it.
  */
 const logSection = async (
-  log: ExportLog,
+  log: TransparencyLog,
 ): Promise<{ section: BundleLog; tree: MemoryTree; size: number; provable: boolean; index: Map<string, number> }> => {
-  const checkpoint = await log.checkpoint();
-  const size = checkpoint.tree_size;
-  const leaves = await log.allLeaves(size);
+  const checkpoint = await makeCheckpoint(log);
+  const size = checkpoint.size;
+  const leaves = await log.store.allLeaves(size);
   const tree = new MemoryTree(leaves.map((l) => Buffer.from(l.leaf_hash)));
   const index = new Map(leaves.map((l) => [l.amendment_hash, l.leaf_index]));
   const provable = tree.size >= size;
-  const earlier = provable ? (await log.checkpointSizes()).filter((s) => s > 0 && s < size).slice(-CONSISTENCY_PROOFS) : [];
+  const earlier = provable ? (await log.store.checkpointSizes()).filter((s) => s > 0 && s < size).slice(-CONSISTENCY_PROOFS) : [];
   return {
     tree,
     size,
@@ -138,25 +113,4 @@ const logSection = async (
       consistency: earlier.map((first) => ({ first, second: size, proof: consistencyProof(tree, first, size).map(hex) })),
     },
   };
-};
-
-/** The leaf an amendment becomes in the log: its hash's 32 bytes, RFC 6962 leaf-hashed. */
-export const amendmentLeaf = (amendmentHash: string): Hash => hashLeaf(Buffer.from(amendmentHash, 'hex'));
-
-const csvCell = (value: unknown): string => {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  // Quote always, double embedded quotes, and defuse spreadsheet formulas.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return `"${safe.replaceAll('"', '""')}"`;
-};
-
-export const CSV_HEADER = ['entity_id', 'entity_type', 'name', 'version', 'compliant', 'l0_pass', 'l1_pass', 'chain_intact', 'amendment_alignment', 'violations'];
-
-export const auditCsv = (entities: readonly EntityAudit[]): string => {
-  const rows = entities.map((e) =>
-    [e.entity_id, e.entity_type, e.name, e.version, e.compliant, e.l0_pass, e.l1_pass, e.chain.intact, e.amendment_alignment, e.violations.map((v) => v.message).join(' | ')]
-      .map(csvCell)
-      .join(','),
-  );
-  return `${[CSV_HEADER.join(','), ...rows].join('\r\n')}\r\n`;
 };

@@ -1,6 +1,6 @@
 import type { EntityKind, EntityRecord } from '../entity.ts';
 import { DomainError } from '../errors.ts';
-import type { LedgerTx } from '../store.ts';
+import type { LedgerTx } from '../ports/ledger.ts';
 import { displayKind } from '../writer.ts';
 
 /** Locks one entity for writing; 404 when it does not exist or is not of the expected kind. */

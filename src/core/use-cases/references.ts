@@ -1,13 +1,8 @@
 import { DomainError, type FieldError } from '../errors.ts';
-import type { EntityKind, EntityRecord } from '../entity.ts';
-import type { LedgerTx } from '../store.ts';
+import type { EntityRecord } from '../entity.ts';
+import type { Reference } from '../reference-fields.ts';
+import type { LedgerTx } from '../ports/ledger.ts';
 import { displayKind } from '../writer.ts';
-
-export interface RefSpec {
-  field: string;
-  id: string;
-  kind: EntityKind;
-}
 
 /**
  * Share-locks the referenced entities and fails with 422 REFERENCE_NOT_FOUND naming every field
@@ -16,18 +11,18 @@ export interface RefSpec {
  */
 export const requireRefs = async (
   tx: LedgerTx,
-  specs: readonly RefSpec[],
+  refs: readonly Pick<Reference, 'path' | 'id' | 'target'>[],
   known: ReadonlyMap<string, EntityRecord> = new Map(),
 ): Promise<Map<string, EntityRecord>> => {
-  const ids = [...new Set(specs.map((s) => s.id).filter((id) => !known.has(id)))];
+  const ids = [...new Set(refs.map((r) => r.id).filter((id) => !known.has(id)))];
   const loaded = ids.length > 0 ? await tx.share(ids) : new Map<string, EntityRecord>();
   const all = new Map([...known, ...loaded]);
   const errors: FieldError[] = [];
-  for (const spec of specs) {
-    const record = all.get(spec.id);
-    if (record === undefined) errors.push({ field: spec.field, message: `${displayKind(spec.kind)} ${spec.id} not found` });
-    else if (record.entity_type !== spec.kind) {
-      errors.push({ field: spec.field, message: `${spec.id} is a ${displayKind(record.entity_type)}, not a ${displayKind(spec.kind)}` });
+  for (const ref of refs) {
+    const record = all.get(ref.id);
+    if (record === undefined) errors.push({ field: ref.path, message: `${displayKind(ref.target)} ${ref.id} not found` });
+    else if (record.entity_type !== ref.target) {
+      errors.push({ field: ref.path, message: `${ref.id} is a ${displayKind(record.entity_type)}, not a ${displayKind(ref.target)}` });
     }
   }
   if (errors.length > 0) {

@@ -1,6 +1,6 @@
 import type { EntityRecord } from '../entity.ts';
 import { checkGraph } from '../rules/index.ts';
-import type { Actor, LedgerTx } from '../store.ts';
+import type { Actor, LedgerTx } from '../ports/ledger.ts';
 import { loadRefs, signAndStore, validateWrite } from '../writer.ts';
 import type { WriteDeps } from './deps.ts';
 

@@ -1,45 +1,12 @@
-import { STATUSES, type EntityKind, type Status } from '../entity.ts';
+import { STATUSES, type Status } from '../entity.ts';
 import { fuse } from '../embeddings/fusion.ts';
-import type { Embedder } from '../embeddings/ports.ts';
 import type { Vector } from '../embeddings/vector.ts';
+import type { Embedder, SearchFilter, Candidate, SearchIndex } from '../ports/embeddings.ts';
 
-export const SEARCHABLE_KINDS = ['Skill', 'JobRole', 'Industry', 'Agent'] as const satisfies readonly EntityKind[];
-export type SearchableKind = (typeof SEARCHABLE_KINDS)[number];
 
 /** Search's status option: one status, 'any' (every one but deleted), or unset (active only). */
 export const searchStatuses = (status: Status | 'any' | undefined): Status[] =>
   status === undefined ? ['active'] : status === 'any' ? STATUSES.filter((s) => s !== 'deleted') : [status];
-
-export interface SearchFilter {
-  kinds: readonly SearchableKind[];
-  statuses: readonly Status[];
-  industryId?: string | undefined;
-  certifiedOnly: boolean;
-}
-
-export interface Candidate {
-  entityId: string;
-  entityType: SearchableKind;
-  name: string;
-  status: Status;
-  certified: boolean;
-  industryId: string | null;
-}
-
-export interface VectorCandidate extends Candidate {
-  similarity: number;
-}
-
-export interface TextCandidate extends Candidate {
-  textRank: number;
-  /** Query stems found in the document. */
-  terms: string[];
-}
-
-export interface SearchIndex {
-  nearest(vector: Vector, model: string, filter: SearchFilter, limit: number): Promise<VectorCandidate[]>;
-  matching(query: string, filter: SearchFilter, limit: number): Promise<TextCandidate[]>;
-}
 
 export interface SearchHit extends Candidate {
   scores: { fused: number; vector: number | null; vector_rank: number | null; text: number | null; text_rank: number | null };

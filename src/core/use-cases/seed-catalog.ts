@@ -1,12 +1,48 @@
-import { DEMO_INDUSTRIES, DEMO_ROLES, DEMO_SKILLS, DEMO_TEAM_COUNT, demoAgents } from '../../catalog/demo-catalog.ts';
 import type { EntityKind, EntityRecord, SkillContent } from '../entity.ts';
-import type { Actor } from '../store.ts';
+import type { Actor } from '../ports/ledger.ts';
 import { certify } from './certification.ts';
 import { createAgent, createIndustry, createJobRole, createSkill, createTeam } from './create.ts';
 import type { WriteDeps } from './deps.ts';
 
 /** The authority that certifies the demo catalog. */
 export const GENESIS_ACTOR: Actor = { subject: 'genesis', roles: ['admin'] };
+
+/** A catalog to load: industries, skills, roles (by name), agents and how many teams. */
+export interface CatalogIndustry {
+  name: string;
+  description: string;
+}
+
+export interface CatalogSkill {
+  name: string;
+  category: 'technical' | 'soft_skill' | 'domain_expertise';
+  description: string;
+}
+
+export interface CatalogRole {
+  name: string;
+  industry: string;
+  seniority: 'junior' | 'mid' | 'senior';
+  skills: string[];
+  description: string;
+}
+
+export interface CatalogAgent {
+  name: string;
+  role: string;
+  skill: string;
+  /** Index of the team (0-based) this agent joins, or null. */
+  team: number | null;
+}
+
+export interface Catalog {
+  industries: readonly CatalogIndustry[];
+  skills: readonly CatalogSkill[];
+  roles: readonly CatalogRole[];
+  agents: readonly CatalogAgent[];
+  /** The first `teamCount` roles each get a team of the agents marked for it. */
+  teamCount: number;
+}
 
 export interface SeedResult {
   created: Record<EntityKind, number>;
@@ -17,8 +53,8 @@ export interface SeedResult {
 
 const ZERO = (): Record<EntityKind, number> => ({ Industry: 0, Skill: 0, JobRole: 0, Agent: 0, Team: 0 });
 
-/** 3 industries, 19 skills and 10 roles (each certified), 50 agents, 6 teams. */
-export const SEED_STEPS = DEMO_INDUSTRIES.length + 2 * DEMO_SKILLS.length + 2 * DEMO_ROLES.length + 50 + DEMO_TEAM_COUNT;
+/** One step per record, plus one per certification of a skill or role. */
+const seedSteps = (c: Catalog): number => c.industries.length + 2 * c.skills.length + 2 * c.roles.length + c.agents.length + c.teamCount;
 
 /**
  * Loads the demo catalog through the same use cases as the API, so every record is validated,
@@ -27,13 +63,15 @@ export const SEED_STEPS = DEMO_INDUSTRIES.length + 2 * DEMO_SKILLS.length + 2 * 
  */
 export const seedDemoCatalog = async (
   deps: WriteDeps,
+  catalog: Catalog,
   onStep: (done: number, total: number) => void = () => undefined,
   actor: Actor = GENESIS_ACTOR,
 ): Promise<SeedResult> => {
-  const result: SeedResult = { created: ZERO(), certified: 0, existing: 0, total: SEED_STEPS };
+  const total = seedSteps(catalog);
+  const result: SeedResult = { created: ZERO(), certified: 0, existing: 0, total };
   let done = 0;
   const step = (): void => {
-    onStep(++done, SEED_STEPS);
+    onStep(++done, total);
   };
   const ensure = async <K extends EntityKind>(kind: K, name: string, create: () => Promise<EntityRecord<K>>): Promise<EntityRecord<K>> => {
     const found = await deps.store.findByName(kind, name);
@@ -53,16 +91,16 @@ export const seedDemoCatalog = async (
   };
 
   const industries = new Map<string, EntityRecord>();
-  for (const i of DEMO_INDUSTRIES) {
+  for (const i of catalog.industries) {
     industries.set(i.name, await ensure('Industry', i.name, () => createIndustry(deps, actor, { name: i.name, description: i.description, tags: [i.name.toLowerCase()] })));
   }
   const skills = new Map<string, EntityRecord>();
-  for (const s of DEMO_SKILLS) {
+  for (const s of catalog.skills) {
     const skill = await ensure('Skill', s.name, () => createSkill(deps, actor, { name: s.name, description: s.description, category: s.category, tags: [s.category] }));
     skills.set(s.name, await ensureCertified('Skill', skill));
   }
   const roles = new Map<string, EntityRecord>();
-  for (const r of DEMO_ROLES) {
+  for (const r of catalog.roles) {
     const role = await ensure('JobRole', r.name, () =>
       createJobRole(deps, actor, {
         name: r.name,
@@ -76,8 +114,8 @@ export const seedDemoCatalog = async (
     roles.set(r.name, await ensureCertified('JobRole', role));
   }
   const teamMembers = new Map<number, string[]>();
-  for (const a of demoAgents()) {
-    const role = DEMO_ROLES.find((r) => r.name === a.role);
+  for (const a of catalog.agents) {
+    const role = catalog.roles.find((r) => r.name === a.role);
     const agent = await ensure('Agent', a.name, () =>
       createAgent(deps, actor, {
         name: a.name,
@@ -89,8 +127,8 @@ export const seedDemoCatalog = async (
     );
     if (a.team !== null) teamMembers.set(a.team, [...(teamMembers.get(a.team) ?? []), agent.id]);
   }
-  for (let t = 0; t < DEMO_TEAM_COUNT; t++) {
-    const role = DEMO_ROLES[t];
+  for (let t = 0; t < catalog.teamCount; t++) {
+    const role = catalog.roles[t];
     if (role === undefined) break;
     await ensure('Team', `Team ${t + 1}`, () =>
       createTeam(deps, actor, {

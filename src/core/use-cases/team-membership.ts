@@ -1,6 +1,6 @@
 import type { AgentContent, EntityRecord, TeamContent } from '../entity.ts';
 import { DomainError } from '../errors.ts';
-import type { Actor, LedgerTx } from '../store.ts';
+import type { Actor, LedgerTx } from '../ports/ledger.ts';
 import { appendAmendment } from '../writer.ts';
 import type { WriteDeps } from './deps.ts';
 

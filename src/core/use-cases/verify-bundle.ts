@@ -1,9 +1,9 @@
 import { canonicalJson } from '../canonical.ts';
 import { verifyChain } from '../chain.ts';
 import { verifyCheckpointNote } from '../checkpoint.ts';
-import { MemoryTree, verifyConsistency, verifyInclusion } from '../merkle.ts';
-import type { SignatureVerifier } from '../ports.ts';
-import { amendmentLeaf, EXPORT_FORMAT, type BundleAmendment, type ExportBundle } from './export-bundle.ts';
+import type { SignatureVerifier } from '../ports/crypto.ts';
+import { EXPORT_FORMAT, type BundleAmendment, type ExportBundle } from './export-bundle.ts';
+import { MemoryTree, verifyConsistency, verifyInclusion, amendmentLeaf } from '../merkle.ts';
 
 export interface VerifyProblem {
   check: 'format' | 'key' | 'checkpoint' | 'log' | 'version' | 'hash' | 'link' | 'signature' | 'identity' | 'head' | 'count' | 'state' | 'leaf' | 'inclusion' | 'consistency' | 'rollback';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../../core/errors.ts';
 import { hasAnyRole, ROLES, type Role } from '../../core/roles.ts';
-import type { Actor } from '../../core/store.ts';
+import type { Actor } from '../../core/ports/ledger.ts';
 import type { TokenService } from './tokens.ts';
 
 /**

@@ -2,7 +2,7 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { DomainError } from '../../core/errors.ts';
 import { isRole, type Role } from '../../core/roles.ts';
-import type { Actor } from '../../core/store.ts';
+import type { Actor } from '../../core/ports/ledger.ts';
 
 export interface TokenSettings {
   /** HS256 secret for tokens Plant issues itself (service accounts, `plant token`). */

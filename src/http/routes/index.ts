@@ -44,7 +44,7 @@ import { registerPostTeam } from './teams/post-team.ts';
 
 export const registerRoutes = (app: FastifyInstance, deps: ApiDeps): void => {
   registerGetHealth(app);
-  registerGetReady(app, { pool: deps.sql, engine: deps.engine });
+  registerGetReady(app, deps);
 
   registerPostSkill(app, deps);
   registerListSkills(app, deps);

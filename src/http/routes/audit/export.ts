@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { ENTITY_KINDS } from '../../../core/entity.ts';
-import { auditCsv, buildExportBundle } from '../../../core/use-cases/export-bundle.ts';
+import { buildExportBundle } from '../../../core/use-cases/export-bundle.ts';
 import { runAudit } from '../../../core/use-cases/audit.ts';
-import { exportLog } from '../../../composition/log.ts';
 import { actorOf } from '../../auth/guard.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { errorResponses } from '../../schemas/common.ts';
+import { auditCsv } from '../../../presentation.ts';
 
 const Query = Type.Object(
   {
@@ -16,7 +16,7 @@ const Query = Type.Object(
   { additionalProperties: false },
 );
 
-export const registerExport = (app: FastifyInstance, deps: Pick<ApiDeps, 'audit' | 'listKeys' | 'log'>): void => {
+export const registerExport = (app: FastifyInstance, deps: Pick<ApiDeps, 'audit' | 'keys' | 'log'>): void => {
   app.get(
     '/api/v1/audit/export',
     {
@@ -34,7 +34,7 @@ export const registerExport = (app: FastifyInstance, deps: Pick<ApiDeps, 'audit'
         const report = await runAudit(deps.audit, actorOf(request), { kind: q.entity_type });
         return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="plant-audit.csv"').send(auditCsv(report.entities));
       }
-      const { bundle } = await buildExportBundle({ ...deps.audit, listKeys: deps.listKeys, exportLog: exportLog(deps.log) }, actorOf(request), q.entity_type);
+      const { bundle } = await buildExportBundle({ ...deps.audit, keys: deps.keys, log: deps.log }, actorOf(request), q.entity_type);
       return reply.type('application/json').send(bundle);
     },
   );

@@ -6,8 +6,8 @@ import { runAudit } from '../../../core/use-cases/audit.ts';
 import { actorOf } from '../../auth/guard.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { errorResponses, Uuid } from '../../schemas/common.ts';
-import { reportView } from './report-schema.ts';
 import { optionalBody } from '../../validation.ts';
+import { reportView } from '../../../presentation.ts';
 
 const Kind = Type.Union(ENTITY_KINDS.map((k) => Type.Literal(k)));
 const Scope = Type.Object({ entity_type: Type.Optional(Kind), entity_id: Type.Optional(Uuid) }, { additionalProperties: false });

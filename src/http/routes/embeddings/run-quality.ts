@@ -4,7 +4,7 @@ import { actorOf } from '../../auth/guard.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { errorResponses } from '../../schemas/common.ts';
 import { optionalBody } from '../../validation.ts';
-import { qualityRunView } from './quality-schema.ts';
+import { qualityRunView } from '../../schemas/quality.ts';
 
 export const registerRunQuality = (app: FastifyInstance, deps: Pick<ApiDeps, 'embeddings'>): void => {
   app.post(

@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 import { archive } from '../../../core/use-cases/lifecycle.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { optionalBody } from '../../validation.ts';
-import { registerEntityWrite } from './write-route.ts';
+import { registerEntityWrite } from '../../route-kit/write-route.ts';
 
 const Body = Type.Object({ reason: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])) }, { additionalProperties: false });
 

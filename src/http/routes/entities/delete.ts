@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { softDelete } from '../../../core/use-cases/lifecycle.ts';
 import type { ApiDeps } from '../../deps.ts';
-import { registerEntityWrite } from './write-route.ts';
+import { registerEntityWrite } from '../../route-kit/write-route.ts';
 
 const Query = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
 

@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 import { deprecate } from '../../../core/use-cases/lifecycle.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { Uuid } from '../../schemas/common.ts';
-import { registerEntityWrite } from './write-route.ts';
+import { registerEntityWrite } from '../../route-kit/write-route.ts';
 
 const Body = Type.Object(
   { reason: Type.String({ minLength: 1, maxLength: 2000 }), successor_id: Type.Optional(Type.Union([Uuid, Type.Null()])) },

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { evolve } from '../../../core/use-cases/evolve.ts';
 import type { ApiDeps } from '../../deps.ts';
-import { registerEntityWrite } from './write-route.ts';
+import { registerEntityWrite } from '../../route-kit/write-route.ts';
 
 const Body = Type.Object(
   {

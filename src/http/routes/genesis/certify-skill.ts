@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../../deps.ts';
-import { registerCertification } from '../kind-routes.ts';
+import { registerCertification } from '../../route-kit/kind-routes.ts';
 
 export const registerCertifySkill = (app: FastifyInstance, deps: Pick<ApiDeps, 'write'>): void => {
   registerCertification(app, deps, 'Skill', '/api/v1/genesis/skills/:id/certify', 'genesis', 'certify');

@@ -1,27 +1,21 @@
 import type { FastifyInstance } from 'fastify';
-import type { Sql } from '../../../adapters/db/sql.ts';
-import { migrationStatus } from '../../../adapters/db/migrate.ts';
-
-export interface ReadyDeps {
-  pool: Sql;
-  engine: string;
-}
+import type { DatabaseHealth } from '../../../core/ports/health.ts';
 
 /** Readiness: 200 only when the database answers and every committed migration is applied. */
-export const registerGetReady = (app: FastifyInstance, deps: ReadyDeps): void => {
+export const registerGetReady = (app: FastifyInstance, deps: { health: DatabaseHealth }): void => {
   app.get('/health/ready', { config: { access: 'public' }, schema: { tags: ['health'], summary: 'Readiness: database reachable and migrations current (else 503)' } }, async (_request, reply) => {
     try {
-      const status = await migrationStatus(deps.pool);
+      const status = await deps.health.migrations();
       const body = {
         status: status.current ? 'ready' : 'not_ready',
         database: 'reachable',
-        engine: deps.engine,
+        engine: deps.health.engine,
         migrations: { applied: status.applied, expected: status.expected, current: status.current },
       };
       return await reply.code(status.current ? 200 : 503).send(body);
     } catch (error) {
       app.log.warn({ err: error }, 'readiness check failed');
-      return reply.code(503).send({ status: 'not_ready', database: 'unreachable', engine: deps.engine });
+      return reply.code(503).send({ status: 'not_ready', database: 'unreachable', engine: deps.health.engine });
     }
   });
 };

@@ -9,7 +9,7 @@ const Jwks = Type.Object({
   }),
 });
 
-export const registerGetKeys = (app: FastifyInstance, deps: Pick<ApiDeps, 'listKeys'>): void => {
+export const registerGetKeys = (app: FastifyInstance, deps: Pick<ApiDeps, 'keys'>): void => {
   app.get(
     '/api/v1/keys',
     {
@@ -17,7 +17,7 @@ export const registerGetKeys = (app: FastifyInstance, deps: Pick<ApiDeps, 'listK
       schema: { tags: ['keys'], summary: 'Amendment signing keys as a JWKS', response: { 200: Jwks, ...errorResponses(401, 403) } },
     },
     async () => ({
-      keys: (await deps.listKeys()).map((k) => ({ ...k.jwk, created_at: k.createdAt, retired_at: k.retiredAt })),
+      keys: (await deps.keys.list()).map((k) => ({ ...k.jwk, created_at: k.createdAt, retired_at: k.retiredAt })),
     }),
   );
 };

@@ -32,7 +32,7 @@ export const registerGetCheckpoint = (app: FastifyInstance, deps: Pick<ApiDeps, 
       const { size } = request.query as Static<typeof Query>;
       let row = size === undefined ? await deps.log.store.latestCheckpoint() : await deps.log.store.checkpoint(size);
       if (row === undefined && size === undefined) {
-        await makeCheckpoint({ log: deps.log.store, key: deps.log.key, origin: deps.log.origin });
+        await makeCheckpoint(deps.log);
         row = await deps.log.store.latestCheckpoint();
       }
       if (row === undefined) throw new DomainError('ENTITY_NOT_FOUND', `No checkpoint of size ${String(size)} is kept`);

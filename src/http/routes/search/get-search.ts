@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { search, SEARCHABLE_KINDS, searchStatuses, type SearchResult } from '../../../core/use-cases/search.ts';
+import { search, searchStatuses } from '../../../core/use-cases/search.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { errorResponses, StatusEnum, Uuid } from '../../schemas/common.ts';
+import { SEARCHABLE_KINDS } from '../../../core/entity.ts';
+import { searchView } from '../../../presentation.ts';
 
 const Kind = Type.Union([Type.Literal('Skill'), Type.Literal('JobRole'), Type.Literal('Industry'), Type.Literal('Agent')]);
 const Query = Type.Object(
@@ -34,29 +36,12 @@ const Hit = Type.Object({
   why: Type.Array(Type.String()),
 });
 
-export const SearchResponse = Type.Object({
+const SearchResponse = Type.Object({
   query: Type.String(),
   mode: Type.Union([Type.Literal('hybrid'), Type.Literal('text')]),
   degraded: Type.Optional(Type.String()),
   model: Type.String(),
   hits: Type.Array(Hit),
-});
-
-export const searchView = (query: string, result: SearchResult): Static<typeof SearchResponse> => ({
-  query,
-  mode: result.mode,
-  ...(result.degraded === undefined ? {} : { degraded: result.degraded }),
-  model: result.model,
-  hits: result.hits.map((h) => ({
-    kind: h.entityType,
-    id: h.entityId,
-    name: h.name,
-    status: h.status,
-    certified: h.certified,
-    industry_id: h.industryId,
-    scores: h.scores,
-    why: h.why,
-  })),
 });
 
 export const registerSearch = (app: FastifyInstance, deps: Pick<ApiDeps, 'embeddings'>): void => {

@@ -20,4 +20,3 @@ export const AuditReportSchema = Type.Object(
   { ...Open, $id: 'AuditReport', description: 'The seed report shape, with l1_pass counted and per-entity detail' },
 );
 
-export { reportView } from '../../../core/use-cases/export-bundle.ts';

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { EntityRecord } from '../../../core/entity.ts';
-import type { Actor } from '../../../core/store.ts';
-import { actorOf } from '../../auth/guard.ts';
-import type { ApiDeps } from '../../deps.ts';
-import { errorResponses, IdParams } from '../../schemas/common.ts';
-import { entityRef, toView } from '../../schemas/entity.ts';
+import type { EntityRecord } from '../../core/entity.ts';
+import type { Actor } from '../../core/ports/ledger.ts';
+import { actorOf } from '../auth/guard.ts';
+import type { ApiDeps } from '../deps.ts';
+import { errorResponses, IdParams } from '../schemas/common.ts';
+import { entityRef, toView } from '../schemas/entity.ts';
 import { loadWritable } from './write-access.ts';
 
 export interface EntityWrite {

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import type { QualityRun } from '../../../adapters/db/embedding-quality.ts';
+import type { QualityRun } from '../../core/ports/embeddings.ts';
 
 export const QualityRunSchema = Type.Object(
   {

@@ -1,64 +1,44 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { signingKeyFromPem, loadOrCreateDevKey, type SigningKey } from '../adapters/crypto/keys.ts';
-import { KeyringVerifier, NodeSigner } from '../adapters/crypto/node-signer.ts';
+import { loadOrCreateDevKey, signingKeyFromPem, type SigningKey } from '../adapters/crypto/keys.ts';
 import { createPgPool, createPglitePool, serviceUrl, switchToRole } from '../adapters/db/database.ts';
 import { lockDataDir } from '../adapters/db/embedded-lock.ts';
-import type { SqlPool } from '../adapters/db/sql.ts';
 import { listKeys, publishKey } from '../adapters/db/key-registry.ts';
-import { PgLedgerStore } from '../adapters/db/ledger-store.ts';
 import { migrate, type MigrationResult } from '../adapters/db/migrate.ts';
-import { LogStore } from '../adapters/db/log-store.ts';
-import { verifierKey, type NoteKey } from '../core/checkpoint.ts';
-import type { AuditDeps, AuditLog } from '../core/use-cases/audit.ts';
-import type { WriteDeps } from '../core/use-cases/deps.ts';
-import { systemClock, uuidV7Ids } from './clock-and-ids.ts';
+import type { SqlPool } from '../adapters/db/sql.ts';
+import type { PublicKeyRecord } from '../core/ports/keys.ts';
 import type { Config } from './config.ts';
 
-export interface LogContext {
-  store: LogStore;
-  key: NoteKey;
-  origin: string;
-  /** The published verifier key (C2SP note format) of the log key. */
-  vkey: string;
-}
-
-export interface AppContext {
-  log: LogContext;
+/**
+ * Everything that must be opened or read before Plant can be wired: the database (migrated, and
+ * locked when embedded), the keys, the token secret. `buildDeps` takes these and does no I/O.
+ */
+export interface Resources {
   config: Config;
   db: SqlPool;
-  store: PgLedgerStore;
   signingKey: SigningKey;
-  verifier: KeyringVerifier;
-  write: WriteDeps;
-  audit: AuditDeps;
+  /** The Ed25519 private key that signs log checkpoints. */
+  logKey: KeyObject;
+  /** Every public key in the registry when opened (current and retired): what the audit trusts. */
+  publishedKeys: readonly PublicKeyRecord[];
   jwtSecret: string;
   migration: MigrationResult | null;
   keyCreated: boolean;
-  close(): Promise<void>;
 }
 
 export const keysDir = (config: Config): string => path.join(path.resolve(config.PLANT_DATA_DIR), 'keys');
 
-/** The audit's view of the log. */
-export const auditLog = (log: LogContext): AuditLog => ({
-  vkey: log.vkey,
-  size: () => log.store.size(),
-  latestCheckpoint: () => log.store.latestCheckpoint(),
-  allLeaves: (size) => log.store.allLeaves(size),
-});
-
-const loadLogKey = async (config: Config): Promise<NoteKey> => {
+export const loadLogKey = async (config: Config): Promise<KeyObject> => {
   const pem = config.LOG_KEY ?? (config.LOG_KEY_FILE === undefined ? undefined : readFileSync(config.LOG_KEY_FILE, 'utf8'));
   const key =
     pem === undefined
       ? (await loadOrCreateDevKey(keysDir(config), 'Ed25519', 'log-ed25519.pem')).key
       : await signingKeyFromPem(pem, 'Ed25519');
-  return { name: config.LOG_ORIGIN, privateKey: key.privateKey };
+  return key.privateKey;
 };
 
-const loadSigningKey = async (config: Config): Promise<{ key: SigningKey; created: boolean }> => {
+export const loadSigningKey = async (config: Config): Promise<{ key: SigningKey; created: boolean }> => {
   if (config.SIGNING_KEY !== undefined) return { key: await signingKeyFromPem(config.SIGNING_KEY, config.SIGNING_ALGORITHM), created: false };
   if (config.SIGNING_KEY_FILE !== undefined) {
     return { key: await signingKeyFromPem(readFileSync(config.SIGNING_KEY_FILE, 'utf8'), config.SIGNING_ALGORITHM), created: false };
@@ -120,32 +100,20 @@ export const openDatabase = async (config: Config, options: OpenOptions): Promis
   return { db: createPgPool(url, config.DB_POOL_MAX, 'plant'), migration };
 };
 
-/** Builds every adapter the HTTP server, the CLI and the jobs share. The one place that wires. */
-export const createContext = async (config: Config, options: OpenOptions): Promise<AppContext> => {
+/** Publishes the signing key in the registry (idempotent) and reads back every published key. */
+export const publishSigningKey = async (db: SqlPool, key: PublicKeyRecord): Promise<PublicKeyRecord[]> => {
+  await publishKey(db, key);
+  return listKeys(db);
+};
+
+/** Opens what the service, the CLI and the jobs run on. Close with `db.close()` (or the deps' close). */
+export const openResources = async (config: Config, options: OpenOptions): Promise<Resources> => {
   const { key: signingKey, created: keyCreated } = await loadSigningKey(config);
+  const logKey = await loadLogKey(config);
   const { db, migration } = await openDatabase(config, options);
   try {
-    await publishKey(db, signingKey);
-    const verifier = new KeyringVerifier(await listKeys(db));
-    const store = new PgLedgerStore(db);
-    const signer = new NodeSigner(signingKey);
-    const publishedKeys = new Set(verifier.keyIds());
-    const logKey = await loadLogKey(config);
-    const log: LogContext = { store: new LogStore(db), key: logKey, origin: config.LOG_ORIGIN, vkey: verifierKey(logKey) };
-    return {
-      log,
-      config,
-      db,
-      store,
-      signingKey,
-      verifier,
-      write: { store, ids: uuidV7Ids, clock: systemClock, signer, publishedKeys },
-      audit: { store, verifier, clock: systemClock, log: auditLog(log) },
-      jwtSecret: resolveJwtSecret(config),
-      migration,
-      keyCreated,
-      close: () => db.close(),
-    };
+    const publishedKeys = await publishSigningKey(db, signingKey);
+    return { config, db, signingKey, logKey, publishedKeys, jwtSecret: resolveJwtSecret(config), migration, keyCreated };
   } catch (error) {
     await db.close();
     throw error;

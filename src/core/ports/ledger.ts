@@ -1,5 +1,5 @@
-import type { Amendment } from './amendment.ts';
-import type { EntityKind, EntityRecord, Status } from './entity.ts';
+import type { Amendment } from '../amendment.ts';
+import type { EntityKind, EntityRecord, Status } from '../entity.ts';
 
 /** Who is writing. Both reach the database as per-transaction settings read by row-level security. */
 export interface Actor {

@@ -1,8 +1,8 @@
-import type { EntityRecord } from '../../../core/entity.ts';
-import { DomainError } from '../../../core/errors.ts';
-import { hasAnyRole, WRITER_ROLE } from '../../../core/roles.ts';
-import type { Actor, LedgerStore } from '../../../core/store.ts';
-import { displayKind } from '../../../core/writer.ts';
+import type { EntityRecord } from '../../core/entity.ts';
+import { DomainError } from '../../core/errors.ts';
+import { hasAnyRole, WRITER_ROLE } from '../../core/roles.ts';
+import type { Actor, LedgerStore } from '../../core/ports/ledger.ts';
+import { displayKind } from '../../core/writer.ts';
 
 /**
  * The generic entity routes serve every kind, so the role they need depends on the entity:

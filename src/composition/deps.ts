@@ -1,0 +1,139 @@
+import type { KeyObject } from 'node:crypto';
+import type { SigningKey } from '../adapters/crypto/keys.ts';
+import { Ed25519NoteSigner, KeyringVerifier, NodeSigner } from '../adapters/crypto/node-signer.ts';
+import { PgKeyRegistry } from '../adapters/db/key-registry.ts';
+import { PgLedgerStore } from '../adapters/db/ledger-store.ts';
+import { PgLogStore } from '../adapters/db/log-store.ts';
+import { databaseHealth } from '../adapters/db/migrate.ts';
+import { ServiceAccounts } from '../adapters/db/service-accounts.ts';
+import type { SqlPool } from '../adapters/db/sql.ts';
+import { verifierKey } from '../core/checkpoint.ts';
+import type { ServiceAccountStore } from '../core/ports/accounts.ts';
+import type { Clock, IdGenerator } from '../core/ports/clock.ts';
+import type { Embedder } from '../core/ports/embeddings.ts';
+import type { KeyRegistry, PublicKeyRecord } from '../core/ports/keys.ts';
+import type { LedgerStore } from '../core/ports/ledger.ts';
+import type { TransparencyLog } from '../core/ports/log.ts';
+import type { AuditDeps } from '../core/use-cases/audit.ts';
+import type { WriteDeps } from '../core/use-cases/deps.ts';
+import { runQualityCheck, type QualityRunDeps } from '../core/use-cases/embedding-quality.ts';
+import type { TokenService } from '../http/auth/tokens.ts';
+import type { ApiDeps } from '../http/deps.ts';
+import { systemClock, uuidV7Ids } from './clock-and-ids.ts';
+import type { Config } from './config.ts';
+import { createEmbeddings, type Embeddings } from './embeddings.ts';
+import { tokenService } from './http.ts';
+
+/** What `buildDeps` wires: opened resources only (see resources.ts); nothing here is read or opened. */
+export interface DepsInput {
+  config: Config;
+  db: SqlPool;
+  signingKey: SigningKey;
+  logKey: KeyObject;
+  publishedKeys: readonly PublicKeyRecord[];
+  jwtSecret: string;
+  /** Fixed in tests; the system clock and UUIDv7 otherwise. */
+  clock?: Clock;
+  ids?: IdGenerator;
+  /** An embedding provider other than the one EMBEDDINGS_PROVIDER names (tests). */
+  provider?: Embedder;
+  /** Where a failing Redis cache reports (it degrades to misses meanwhile). */
+  onCacheError?: (error: unknown) => void;
+}
+
+/** Plant wired: every port with its adapter, and each use case's deps. */
+export interface Deps {
+  config: Config;
+  db: SqlPool;
+  clock: Clock;
+  signingKey: SigningKey;
+  store: LedgerStore;
+  log: TransparencyLog;
+  keys: KeyRegistry;
+  verifier: KeyringVerifier;
+  accounts: ServiceAccountStore;
+  tokens: TokenService;
+  write: WriteDeps;
+  audit: AuditDeps;
+  embeddings: Embeddings;
+  quality: QualityRunDeps;
+  api: ApiDeps;
+  /** Closes the embedding cache, then the database. */
+  close(): Promise<void>;
+}
+
+/** The drift monitor's deps over the embedding pipeline. */
+export const qualityDeps = (e: Embeddings, clock: Clock = systemClock): QualityRunDeps => ({
+  store: e.quality,
+  runs: e.quality,
+  embedder: e.embedder,
+  clock,
+  threshold: e.threshold,
+});
+
+/**
+ * The composition root: the one place that picks adapters. The server, the CLI, the jobs and
+ * the tests all wire Plant through here, so what runs is what is tested.
+ */
+export const buildDeps = (input: DepsInput): Deps => {
+  const { config, db } = input;
+  const clock = input.clock ?? systemClock;
+  const ids = input.ids ?? uuidV7Ids;
+  const store = new PgLedgerStore(db);
+  const verifier = new KeyringVerifier(input.publishedKeys);
+  const signer = new NodeSigner(input.signingKey);
+  const noteSigner = new Ed25519NoteSigner(config.LOG_ORIGIN, input.logKey);
+  const log: TransparencyLog = { store: new PgLogStore(db), signer: noteSigner, origin: config.LOG_ORIGIN, vkey: verifierKey(noteSigner) };
+  const keys = new PgKeyRegistry(db);
+  const accounts = new ServiceAccounts(db);
+  const tokens = tokenService(config, input.jwtSecret);
+  const write: WriteDeps = { store, ids, clock, signer, publishedKeys: new Set(verifier.keyIds()) };
+  const audit: AuditDeps = { store, verifier, clock, log };
+  const embeddings = createEmbeddings(config, db, input.onCacheError, input.provider);
+  const quality = qualityDeps(embeddings, clock);
+  const api: ApiDeps = {
+    health: databaseHealth(db, db.engine),
+    store,
+    write,
+    audit,
+    keys,
+    tokens,
+    accounts,
+    log,
+    embeddings: {
+      index: embeddings.index,
+      embedder: embeddings.embedder,
+      runs: (limit) => embeddings.quality.runs(limit),
+      jobCounts: () => embeddings.queue.counts(),
+      runQuality: async (requestedBy) => {
+        const run = await runQualityCheck(quality, 'manual', requestedBy);
+        if (run === null) throw new Error('a manual quality run could not be opened');
+        return run;
+      },
+    },
+  };
+  return {
+    config,
+    db,
+    clock,
+    signingKey: input.signingKey,
+    store,
+    log,
+    keys,
+    verifier,
+    accounts,
+    tokens,
+    write,
+    audit,
+    embeddings,
+    quality,
+    api,
+    close: async () => {
+      try {
+        await embeddings.close();
+      } finally {
+        await db.close();
+      }
+    },
+  };
+};

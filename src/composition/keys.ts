@@ -1,0 +1,44 @@
+import { generatePem, rotateDevKey, signingKeyFromPem } from '../adapters/crypto/keys.ts';
+import { KeyringVerifier } from '../adapters/crypto/node-signer.ts';
+import { createPublicKey } from 'node:crypto';
+import { publicRecord } from '../adapters/crypto/keys.ts';
+import type { SignatureAlgorithm } from '../core/amendment.ts';
+import type { KeyRegistry, PublicKeyRecord } from '../core/ports/keys.ts';
+import type { SignatureVerifier } from '../core/ports/crypto.ts';
+import type { Config } from './config.ts';
+import { keysDir } from './resources.ts';
+
+/** A new private signing key (PKCS#8 PEM) and its key id. */
+export const generateSigningKey = async (algorithm: SignatureAlgorithm): Promise<{ pem: string; keyId: string }> => {
+  const pem = await generatePem(algorithm);
+  return { pem, keyId: (await signingKeyFromPem(pem)).keyId };
+};
+
+/** Development keys: a new key in the data directory, published; the previous one retired (still published). */
+export const rotateDevSigningKey = async (config: Config, keys: KeyRegistry): Promise<{ previous: PublicKeyRecord | null; current: PublicKeyRecord }> => {
+  const { previous, current } = await rotateDevKey(keysDir(config), config.SIGNING_ALGORITHM);
+  await keys.publish(current);
+  if (previous !== null) await keys.retire(previous.keyId);
+  return { previous, current };
+};
+
+/**
+ * A verifier over published JWKs, each rebuilt from its JWK with its RFC 7638 thumbprint
+ * recomputed: a key that claims a kid it does not hash to is refused, so a bundle cannot pass a
+ * forged key off as a trusted one. Unusable keys are reported, not thrown.
+ */
+export const keyringFromJwks = async (jwks: readonly Record<string, unknown>[]): Promise<{ verifier: SignatureVerifier; problems: string[] }> => {
+  const records: PublicKeyRecord[] = [];
+  const problems: string[] = [];
+  for (const jwk of jwks) {
+    try {
+      const algorithm: SignatureAlgorithm = jwk.kty === 'RSA' ? 'RSA-PSS-SHA256' : 'Ed25519';
+      const record = await publicRecord(createPublicKey({ key: jwk as never, format: 'jwk' }), algorithm);
+      if (record.keyId !== jwk.kid) problems.push(`key labelled ${String(jwk.kid)} hashes to ${record.keyId}`);
+      else records.push(record);
+    } catch (error) {
+      problems.push(`unusable key ${String(jwk.kid)}: ${(error as Error).message}`);
+    }
+  }
+  return { verifier: new KeyringVerifier(records), problems };
+};

@@ -1,0 +1,48 @@
+import type { Hash } from '../merkle.ts';
+import type { NoteSigner } from './crypto.ts';
+
+/** The transparency log as stored: leaves, perfect subtrees, signed checkpoints. */
+export interface LeafRow {
+  leaf_index: number;
+  entity_id: string;
+  version: number;
+  amendment_hash: string;
+  leaf_hash: Buffer;
+}
+
+export interface CheckpointRow {
+  tree_size: number;
+  root_hash: Buffer;
+  note: string;
+  created_at: string;
+}
+
+/**
+ * Reads and checkpoint writes of the log. Leaves are appended by the ledger store inside each
+ * amendment's own transaction, never through this port.
+ */
+export interface LogStore {
+  size(): Promise<number>;
+  root(size: number): Promise<Hash>;
+  inclusion(index: number, size: number): Promise<Hash[]>;
+  consistency(first: number, second: number): Promise<Hash[]>;
+  leafByAmendment(hash: string): Promise<LeafRow | undefined>;
+  /** Leaves [start, end) in index order. */
+  leaves(start: number, end: number): Promise<LeafRow[]>;
+  /** Leaf hashes and amendment hashes of [0, size), in index order (export and audit). */
+  allLeaves(size: number): Promise<LeafRow[]>;
+  latestCheckpoint(): Promise<CheckpointRow | undefined>;
+  checkpoint(size: number): Promise<CheckpointRow | undefined>;
+  checkpointSizes(): Promise<number[]>;
+  /** Stores a checkpoint; a concurrent server that signed the same size first wins (same root). */
+  saveCheckpoint(size: number, root: Hash, note: string): Promise<void>;
+}
+
+/** The log as the use cases see it: its store, the key that signs its checkpoints, its name. */
+export interface TransparencyLog {
+  store: LogStore;
+  signer: NoteSigner;
+  origin: string;
+  /** The published verifier key (C2SP note format) of the signer. */
+  vkey: string;
+}

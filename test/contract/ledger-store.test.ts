@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyChain } from '../../src/core/chain.ts';
+import type { EntityRecord } from '../../src/core/entity.ts';
+import type { LedgerStore } from '../../src/core/ports/ledger.ts';
+import { certify } from '../../src/core/use-cases/certification.ts';
+import { createSkill } from '../../src/core/use-cases/create.ts';
+import type { WriteDeps } from '../../src/core/use-cases/deps.ts';
+import { evolve } from '../../src/core/use-cases/evolve.ts';
+import { archive, softDelete } from '../../src/core/use-cases/lifecycle.ts';
+import { appendAmendment, signAndStore, validateWrite } from '../../src/core/writer.ts';
+import type { KeyringVerifier } from '../../src/adapters/crypto/node-signer.ts';
+import { engines } from '../support/engines.ts';
+import * as f from '../support/factories.ts';
+import { AUDITOR, createTestLedger, GOVERNANCE, OPERATOR, READER } from '../support/ledger.ts';
+import { memoryLedger } from '../support/memory.ts';
+
+type Subject = 'memory' | 'pglite' | 'postgres';
+
+interface Harness {
+  store: LedgerStore;
+  write: WriteDeps;
+  verifier: KeyringVerifier;
+  close(): Promise<void>;
+}
+
+const open = async (subject: Subject): Promise<Harness> => {
+  if (subject === 'memory') {
+    const m = await memoryLedger();
+    return { ...m, close: () => Promise.resolve() };
+  }
+  const t = await createTestLedger(subject);
+  return { store: t.store, write: t.write, verifier: t.verifier, close: () => t.close() };
+};
+
+const subjects: Subject[] = ['memory', ...(await engines())];
+
+/**
+ * The LedgerStore contract: what every store (the in-memory twin, PGlite, PostgreSQL) promises the
+ * use cases. Fixtures are written through the use cases; assertions go to the store.
+ */
+describe.each(subjects)('LedgerStore contract on %s', (subject) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await open(subject);
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('reads back what a write stored: the record, its amendments in version order, several at once', async () => {
+    const skill = await createSkill(h.write, GOVERNANCE, { name: 'Contract Copywriting', description: 'v1', category: 'technical' });
+    await evolve(h.write, GOVERNANCE, skill.id, { changes: { description: 'v2' } });
+    const stored = await h.store.getEntity(skill.id);
+    expect(stored).toMatchObject({ id: skill.id, entity_type: 'Skill', version: 2, amendment_count: 2 });
+    expect(stored?.content).toMatchObject({ name: 'Contract Copywriting', description: 'v2' });
+    const amendments = await h.store.getAmendments(skill.id);
+    expect(amendments.map((a) => a.payload.version)).toEqual([1, 2]);
+    expect(amendments[1]?.payload.prev_hash).toBe(amendments[0]?.hash);
+    expect(stored?.version_hash).toBe(amendments[1]?.hash);
+    const other = await f.skill(h.write, { certified: false });
+    const many = await h.store.getAmendmentsFor([skill.id, other.id, 'not-a-uuid']);
+    expect([...many.keys()].sort()).toEqual([skill.id, other.id].sort());
+    expect((await h.store.getEntities([skill.id, other.id, '0190a0a0-0000-7000-8000-000000000000'])).size).toBe(2);
+    expect(await h.store.getEntity('not-a-uuid')).toBeUndefined();
+    expect(await h.store.getAmendments('not-a-uuid')).toEqual([]);
+  });
+
+  it('records are copies: changing one read changes nothing stored', async () => {
+    const skill = await f.skill(h.write, { certified: false });
+    const read = await h.store.getEntity(skill.id);
+    if (read === undefined) throw new Error('missing');
+    (read.content as { name: string }).name = 'Mutated';
+    expect((await h.store.getEntity(skill.id))?.content.name).toBe(skill.content.name);
+  });
+
+  it('names are unique per kind among live entities, case-insensitively; a deleted name is free again', async () => {
+    await createSkill(h.write, GOVERNANCE, { name: 'Unique Name Skill', description: 'one', category: 'technical' });
+    await expect(createSkill(h.write, GOVERNANCE, { name: 'unique name SKILL', description: 'two', category: 'technical' })).rejects.toMatchObject({
+      code: 'DUPLICATE_ENTITY',
+      message: "Skill 'unique name SKILL' already exists",
+    });
+    const found = await h.store.findByName('Skill', 'UNIQUE NAME skill');
+    expect(found?.content.name).toBe('Unique Name Skill');
+    expect(await h.store.findByName('Industry', 'Unique Name Skill')).toBeUndefined();
+    if (found === undefined) throw new Error('missing');
+    await softDelete(h.write, GOVERNANCE, found.id, null);
+    expect(await h.store.findByName('Skill', 'Unique Name Skill')).toBeUndefined();
+    await expect(createSkill(h.write, GOVERNANCE, { name: 'Unique Name Skill', description: 'three', category: 'technical' })).resolves.toBeDefined();
+  });
+
+  it('external ids are unique among live entities', async () => {
+    await createSkill(h.write, GOVERNANCE, { name: 'Ext A', description: 'a', category: 'technical', external_id: 'ext-contract-1' });
+    await expect(createSkill(h.write, GOVERNANCE, { name: 'Ext B', description: 'b', category: 'technical', external_id: 'ext-contract-1' })).rejects.toMatchObject({
+      code: 'DUPLICATE_ENTITY',
+      message: "external_id 'ext-contract-1' is already in use",
+    });
+  });
+
+  it('a write that fails leaves nothing behind, even what it appended before failing', async () => {
+    const template = await f.skill(h.write, { certified: false });
+    const before = await h.store.listIds(['Skill']);
+    const id = h.write.ids.next();
+    await expect(
+      h.store.write(GOVERNANCE, async (tx) => {
+        await appendAmendment(h.write, {
+          tx, actor: GOVERNANCE, id, kind: 'Skill', current: null, operation: 'create', reason: null,
+          content: { ...template.content, name: 'Never Stored' },
+        });
+        // Reading inside the write sees its own append.
+        expect((await tx.lock([id])).get(id)?.content.name).toBe('Never Stored');
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await h.store.getEntity(id)).toBeUndefined();
+    expect(await h.store.getAmendments(id)).toEqual([]);
+    expect(await h.store.listIds(['Skill'])).toEqual(before);
+  });
+
+  it('refuses what row-level security refuses: the catalog by operators, certification without governance, anything by readers', async () => {
+    await expect(createSkill(h.write, OPERATOR, { name: 'Operator Skill', description: 'x', category: 'technical' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(createSkill(h.write, READER, { name: 'Reader Skill', description: 'x', category: 'technical' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const skill = await f.skill(h.write, { certified: false });
+    await expect(certify(h.write, { subject: 'ops', roles: ['operator'] }, 'Skill', skill.id, { reason: 'no' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(certify(h.write, AUDITOR, 'Skill', skill.id, { reason: 'no' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect((await h.store.getEntity(skill.id))?.version).toBe(1);
+  });
+
+  it('an append at a version someone else wrote first is a concurrent modification', async () => {
+    const skill = await f.skill(h.write, { certified: false });
+    const stale = skill as EntityRecord;
+    await evolve(h.write, GOVERNANCE, skill.id, { changes: { description: 'won the race' } });
+    await expect(
+      h.store.write(GOVERNANCE, async (tx) => {
+        const content = { ...stale.content, description: 'lost the race' };
+        const args = { tx, actor: GOVERNANCE, id: skill.id, kind: 'Skill' as const, current: stale, content, operation: 'evolve' as const, reason: null };
+        await signAndStore(h.write, args, validateWrite(h.write, args, () => undefined));
+      }),
+    ).rejects.toMatchObject({ code: 'CONCURRENT_MODIFICATION' });
+    expect((await h.store.getEntity(skill.id))?.content).toMatchObject({ description: 'won the race' });
+  });
+
+  it('concurrent writes to one entity serialize into one unbroken chain', async () => {
+    const skill = await f.skill(h.write, { certified: false });
+    await Promise.all(Array.from({ length: 12 }, (_, i) => evolve(h.write, GOVERNANCE, skill.id, { changes: { description: `edit ${i}` } })));
+    const amendments = await h.store.getAmendments(skill.id);
+    expect(amendments.map((a) => a.payload.version)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
+    const record = await h.store.getEntity(skill.id);
+    const report = await verifyChain(amendments, h.verifier, { entityId: skill.id, head: record?.hash_chain_head ?? '', count: record?.amendment_count ?? 0 });
+    expect(report.intact).toBe(true);
+  });
+
+  it('dependents follow the reference table: roles of a skill, agents of a role, teams of an agent; not the deleted, not an agent of its team', async () => {
+    const g = await f.graph(h.write);
+    const a1 = await f.agent(h.write, g);
+    const a2 = await f.agent(h.write, g);
+    const team = await f.team(h.write, g, [a1.id, a2.id]);
+    const gone = await f.agent(h.write, g);
+    await softDelete(h.write, OPERATOR, gone.id, null);
+    const dependents = (id: string): Promise<string[]> => h.store.write(GOVERNANCE, (tx) => tx.dependents(id));
+    const sorted = (ids: string[]): string[] => [...ids].sort();
+    expect(await dependents(g.skill.id)).toEqual(sorted([g.role.id, a1.id, a2.id]));
+    expect(await dependents(g.role.id)).toEqual(sorted([a1.id, a2.id, team.id]));
+    expect(await dependents(g.industry.id)).toEqual(sorted([g.role.id, a1.id, a2.id]));
+    expect(await dependents(a1.id)).toEqual([team.id]);
+    expect(await dependents(team.id)).toEqual([]);
+    expect(await dependents('not-a-uuid')).toEqual([]);
+  });
+
+  it('lists by kind and status in id order, with filters, a keyset cursor, offset and limit; counts skip the deleted', async () => {
+    const ind = await f.industry(h.write);
+    const skills = [];
+    for (let i = 0; i < 4; i++) skills.push(await f.skill(h.write, { certified: false }));
+    const ids = skills.map((s) => s.id);
+    await archive(h.write, GOVERNANCE, ids[3] ?? '', null);
+    const active = (await h.store.listEntities({ kind: 'Skill', limit: 1000 })).map((r) => r.id);
+    expect(active).toEqual([...active].sort());
+    expect(active).toEqual(expect.arrayContaining(ids.slice(0, 3)));
+    expect(active).not.toContain(ids[3]);
+    expect((await h.store.listEntities({ kind: 'Skill', status: 'archived', limit: 10 })).map((r) => r.id)).toContain(ids[3]);
+    const page = await h.store.listEntities({ kind: 'Skill', after: ids[0], limit: 2 });
+    expect(page.map((r) => r.id)).toEqual(active.filter((id) => id > (ids[0] ?? '')).slice(0, 2));
+    expect((await h.store.listEntities({ kind: 'Skill', offset: 1, limit: 1 })).map((r) => r.id)).toEqual(active.slice(1, 2));
+    expect((await h.store.listEntities({ kind: 'Skill', category: 'soft_skill', limit: 10 })).length).toBe(0);
+    await certify(h.write, GOVERNANCE, 'Skill', ids[0] ?? '', { reason: 'ok' });
+    const role = await f.jobRole(h.write, [ids[0] ?? ''], { industryId: ind.id, certified: false });
+    expect((await h.store.listEntities({ kind: 'JobRole', industry_id: ind.id, limit: 10 })).map((r) => r.id)).toEqual([role.id]);
+    expect((await h.store.listIds(['Skill'], ['archived']))).toContain(ids[3]);
+    expect((await h.store.listIds(['Skill'])).length).toBeGreaterThanOrEqual(4);
+    const counts = await h.store.countByKind();
+    await softDelete(h.write, GOVERNANCE, ids[1] ?? '', null);
+    expect((await h.store.countByKind()).Skill).toBe((counts.Skill ?? 0) - 1);
+  });
+
+  it('lock and share return the entities that exist, ignoring unknown ids and non-UUIDs', async () => {
+    const skill = await f.skill(h.write, { certified: false });
+    const found = await h.store.write(GOVERNANCE, async (tx) => [await tx.lock([skill.id, 'nope', '0190a0a0-0000-7000-8000-00000000abcd']), await tx.share([skill.id, skill.id])]);
+    expect(found.map((m) => [...m.keys()])).toEqual([[skill.id], [skill.id]]);
+  });
+
+  it('an audit mark changes operational columns only: no amendment, no new version', async () => {
+    const skill = await f.skill(h.write, { certified: false });
+    await h.store.markAudited(AUDITOR, new Map([[skill.id, { tamper_proof: false, l0_compliance_status: { 'L0-01': false }, l1_compliance_status: {} }]]));
+    const after = await h.store.getEntity(skill.id);
+    expect(after).toMatchObject({ version: 1, tamper_proof: false, l0_compliance_status: { 'L0-01': false } });
+    expect(await h.store.getAmendments(skill.id)).toHaveLength(1);
+  });
+});
