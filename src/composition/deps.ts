@@ -1,4 +1,3 @@
-import type { KeyObject } from 'node:crypto';
 import type { SigningKey } from '../adapters/crypto/keys.ts';
 import { Ed25519NoteSigner, KeyringVerifier, NodeSigner } from '../adapters/crypto/node-signer.ts';
 import { PgKeyRegistry } from '../adapters/db/key-registry.ts';
@@ -11,7 +10,7 @@ import { verifierKey } from '../core/checkpoint.ts';
 import type { ServiceAccountStore } from '../core/ports/accounts.ts';
 import type { Clock, IdGenerator } from '../core/ports/clock.ts';
 import type { Embedder } from '../core/ports/embeddings.ts';
-import type { KeyRegistry, PublicKeyRecord } from '../core/ports/keys.ts';
+import type { KeyRegistry } from '../core/ports/keys.ts';
 import type { LedgerStore } from '../core/ports/ledger.ts';
 import type { TransparencyLog } from '../core/ports/log.ts';
 import type { AuditDeps } from '../core/use-cases/audit.ts';
@@ -21,17 +20,12 @@ import type { TokenService } from '../http/auth/tokens.ts';
 import type { ApiDeps } from '../http/deps.ts';
 import { systemClock, uuidV7Ids } from './clock-and-ids.ts';
 import type { Config } from './config.ts';
+import type { Resources } from './resources.ts';
 import { createEmbeddings, type Embeddings } from './embeddings.ts';
 import { tokenService } from './http.ts';
 
 /** What `buildDeps` wires: opened resources only (see resources.ts); nothing here is read or opened. */
-export interface DepsInput {
-  config: Config;
-  db: SqlPool;
-  signingKey: SigningKey;
-  logKey: KeyObject;
-  publishedKeys: readonly PublicKeyRecord[];
-  jwtSecret: string;
+export interface DepsInput extends Pick<Resources, 'config' | 'db' | 'signingKey' | 'logKey' | 'publishedKeys' | 'jwtSecret'> {
   /** Fixed in tests; the system clock and UUIDv7 otherwise. */
   clock?: Clock;
   ids?: IdGenerator;
