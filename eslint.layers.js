@@ -52,7 +52,28 @@ const ROUTE_INDEX = 'src/http/routes/index.ts';
 
 const settings = { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js'] })] };
 
+/** Transport-only error codes belong to the HTTP adapter: nothing else may import their error class. */
+const transportOnly = {
+  files: ['src/**/*.ts'],
+  ignores: ['src/http/**'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            group: ['**/errors.ts'],
+            importNames: ['TransportError'],
+            message: 'Transport-only error codes are raised by src/http alone; the core and its adapters raise DomainError.',
+          },
+        ],
+      },
+    ],
+  },
+};
+
 export const layers = [
+  transportOnly,
   {
     files: ['**/*.ts'],
     ignores: [ROUTE_INDEX],

@@ -1,19 +1,24 @@
 /**
- * The one catalog of domain error codes. The core raises only these; the HTTP adapter maps each
- * code to a status in exactly one place, and `docs/errors.md` documents every code (a test keeps
- * the three in step).
+ * The one catalog of error codes, in two parts. The core and the adapters under it raise only the
+ * domain codes (a `DomainError` cannot be built with any other); the transport codes exist only
+ * because the HTTP adapter speaks HTTP. The HTTP adapter maps every code to a status in exactly one
+ * place, and `docs/errors.md` documents every code with its part (a test keeps the three in step).
  */
-export const ERROR_CODES = {
+export const DOMAIN_ERROR_CODES = {
   VALIDATION_ERROR: 'The request is malformed: a field has the wrong type, is missing, or is not allowed.',
-  MALFORMED_REQUEST: 'The request body is not valid JSON.',
   CONSTITUTIONAL_VIOLATION: 'The entity, as it would be after the write, breaks one or more L0/L1 rules.',
   REFERENCE_NOT_FOUND: 'A field refers to an entity that does not exist.',
   ENTITY_NOT_FOUND: 'The entity named in the path does not exist.',
   DUPLICATE_ENTITY: 'Another non-deleted entity of the same kind already has this name or external id.',
   INVALID_STATE: 'The operation is not allowed in the entity\'s current status or kind.',
   CONCURRENT_MODIFICATION: 'The write conflicted with another write and could not be serialized; retry it.',
+  FORBIDDEN: 'The caller is known but its roles do not allow this operation.',
+} as const;
+
+/** Transport-only: raised by the HTTP adapter about the request itself, never by the core. */
+export const TRANSPORT_ERROR_CODES = {
+  MALFORMED_REQUEST: 'The request body is not valid JSON.',
   UNAUTHENTICATED: 'No valid bearer token was presented.',
-  FORBIDDEN: 'The token is valid but its roles do not allow this operation.',
   RATE_LIMITED: 'Too many requests from this client; retry after the indicated time.',
   PAYLOAD_TOO_LARGE: 'The request body exceeds the configured limit.',
   NOT_FOUND: 'No route matches the request.',
@@ -23,7 +28,13 @@ export const ERROR_CODES = {
   INTERNAL_ERROR: 'An unexpected error. Details are in the server log under the request id.',
 } as const;
 
+export const ERROR_CODES = { ...DOMAIN_ERROR_CODES, ...TRANSPORT_ERROR_CODES } as const;
+
+export type DomainErrorCode = keyof typeof DOMAIN_ERROR_CODES;
+export type TransportErrorCode = keyof typeof TRANSPORT_ERROR_CODES;
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+export const isTransportOnly = (code: ErrorCode): code is TransportErrorCode => Object.hasOwn(TRANSPORT_ERROR_CODES, code);
 
 export interface Violation {
   /** Rule code such as `L0-04` or `L1-AGENT-05`. */
@@ -38,20 +49,43 @@ export interface FieldError {
   readonly message: string;
 }
 
-export class DomainError extends Error {
+/** An error with a code from the catalog; the HTTP adapter renders any of them as a problem. */
+export abstract class PlantError extends Error {
   readonly code: ErrorCode;
   readonly violations: readonly Violation[] | undefined;
   readonly errors: readonly FieldError[] | undefined;
 
-  constructor(
+  protected constructor(
     code: ErrorCode,
     message: string,
     extra: { violations?: readonly Violation[]; errors?: readonly FieldError[] } = {},
   ) {
     super(message);
-    this.name = 'DomainError';
     this.code = code;
     this.violations = extra.violations;
     this.errors = extra.errors;
+  }
+}
+
+export class DomainError extends PlantError {
+  declare readonly code: DomainErrorCode;
+
+  constructor(
+    code: DomainErrorCode,
+    message: string,
+    extra: { violations?: readonly Violation[]; errors?: readonly FieldError[] } = {},
+  ) {
+    super(code, message, extra);
+    this.name = 'DomainError';
+  }
+}
+
+/** Raised only by the HTTP adapter, with a transport-only code. */
+export class TransportError extends PlantError {
+  declare readonly code: TransportErrorCode;
+
+  constructor(code: TransportErrorCode, message: string) {
+    super(code, message);
+    this.name = 'TransportError';
   }
 }

@@ -6,7 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { DomainError } from '../core/errors.ts';
+import { TransportError } from '../core/errors.ts';
 import { registerAuth } from './auth/guard.ts';
 import type { ApiDeps, HttpOptions } from './deps.ts';
 import { registerErrorHandling } from './errors.ts';
@@ -71,7 +71,7 @@ export const buildApp = async (deps: ApiDeps, options: HttpOptions, logStream?: 
     },
     allowList: (request) => request.url === '/health' || request.url === '/health/ready' || request.url === '/metrics',
     errorResponseBuilder: (_request, context) =>
-      new DomainError('RATE_LIMITED', `Rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`),
+      new TransportError('RATE_LIMITED', `Rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`),
   });
 
   for (const schema of [ProblemSchema, EntitySchema, AuditReportSchema, QualityRunSchema]) app.addSchema(schema);

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type ErrorCode, type FieldError, type Violation } from '../core/errors.ts';
+import { PlantError, type ErrorCode, type FieldError, type Violation } from '../core/errors.ts';
 
 /** The one place error codes become HTTP statuses. A test checks it covers the whole catalog. */
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -95,8 +95,8 @@ const fieldPath = (context: string, instancePath: string, params: Record<string,
 
 /** Every non-2xx leaves through here as RFC 9457 problem details; unknown errors say nothing inside. */
 export const registerErrorHandling = (app: FastifyInstance): void => {
-  app.setErrorHandler((error: FastifyError | DomainError, request, reply) => {
-    if (error instanceof DomainError) {
+  app.setErrorHandler((error: FastifyError | PlantError, request, reply) => {
+    if (error instanceof PlantError) {
       return sendProblem(reply, problem(request, error.code, error.message, { violations: error.violations, errors: error.errors }));
     }
     if (error.validation !== undefined) {

@@ -9,12 +9,15 @@ import { runAudit, type AuditReport } from '../../src/core/use-cases/audit.ts';
 import { makeCheckpoint } from '../../src/core/use-cases/checkpoint.ts';
 import { evolve } from '../../src/core/use-cases/evolve.ts';
 import { buildExportBundle } from '../../src/core/use-cases/export-bundle.ts';
-import { postgresReachable } from '../support/engines.ts';
+import { engines, type TestEngine } from '../support/engines.ts';
 import * as f from '../support/factories.ts';
 import { AUDITOR, createTestLedger, GOVERNANCE, type TestLedger } from '../support/ledger.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'plant-tamper-'));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 interface Scene {
   t: TestLedger;
@@ -26,8 +29,8 @@ interface Scene {
 }
 
 /** A small registry, a saved checkpoint, and a file of trusted keys taken before tampering. */
-const scene = async (): Promise<Scene> => {
-  const t = await createTestLedger('postgres');
+const scene = async (engine: TestEngine): Promise<Scene> => {
+  const t = await createTestLedger(engine);
   const g = await f.graph(t.write);
   const early = await makeCheckpoint(t.log);
   await f.agent(t.write, g);
@@ -72,16 +75,16 @@ const detect = async (s: Scene): Promise<Detection> => {
 const auditChecks = (audit: AuditReport, entity: string): string[] =>
   (audit.entities.find((e) => e.entity_id === entity)?.chain.problems ?? []).map((p) => `${p.check}@v${String(p.version)}`);
 
-describe.skipIf(!(await postgresReachable()))('tamper suite on PostgreSQL: detected by `plant verify` and by the audit, and named', () => {
+// Every case runs on both engines: tampering needs only the owner role and DISABLE TRIGGER, which PGlite has.
+describe.each(await engines())('tamper suite on %s: detected by `plant verify` and by the audit, and named', (engine) => {
   const scenes: Scene[] = [];
   const fresh = async (): Promise<Scene> => {
-    const s = await scene();
+    const s = await scene(engine);
     scenes.push(s);
     return s;
   };
   afterAll(async () => {
     for (const s of scenes) await s.t.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('an untouched registry verifies and audits clean (the baseline)', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../src/core/errors.ts';
+import { ERROR_CODES, isTransportOnly, type ErrorCode } from '../../src/core/errors.ts';
 import { STATUS_BY_CODE } from '../../src/http/errors.ts';
 import { generateOpenApi } from '../../src/http/openapi.ts';
 
@@ -9,10 +9,13 @@ const root = new URL('../../', import.meta.url);
 describe('contract artifacts', () => {
   it('every error code is mapped to a status and documented with that status', () => {
     const doc = readFileSync(new URL('docs/errors.md', root), 'utf8');
-    const documented = new Map([...doc.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])]));
-    for (const code of Object.keys(ERROR_CODES)) {
-      expect(STATUS_BY_CODE[code as keyof typeof STATUS_BY_CODE], `status for ${code}`).toBeTypeOf('number');
-      expect(documented.get(code), `docs/errors.md row for ${code}`).toBe(STATUS_BY_CODE[code as keyof typeof STATUS_BY_CODE]);
+    const rows = [...doc.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \| (domain|transport) \|/gm)];
+    const documented = new Map(rows.map((m) => [m[1], Number(m[2])]));
+    const raisedBy = new Map(rows.map((m) => [m[1], m[3]]));
+    for (const code of Object.keys(ERROR_CODES) as ErrorCode[]) {
+      expect(STATUS_BY_CODE[code], `status for ${code}`).toBeTypeOf('number');
+      expect(documented.get(code), `docs/errors.md row for ${code}`).toBe(STATUS_BY_CODE[code]);
+      expect(raisedBy.get(code), `docs/errors.md "raised by" for ${code}`).toBe(isTransportOnly(code) ? 'transport' : 'domain');
     }
     expect([...documented.keys()].sort()).toEqual(Object.keys(ERROR_CODES).sort());
   });

@@ -23,6 +23,7 @@ describe('layer boundaries (eslint.layers.js, part of `npm run lint`)', () => {
     ['src/cli/commands/x.ts', "import { registerSearch } from '../../http/routes/search/get-search.ts';", 'src/cli reaches adapters'],
     ['src/jobs/x.ts', "import { PgEmbeddingQueue } from '../adapters/db/embedding-jobs.ts';", 'src/jobs run use cases over ports'],
     ['src/http/app-extra.ts', "import { registerSearch } from './routes/search/get-search.ts';", 'Only src/http/routes/index.ts imports endpoint files'],
+    ['src/adapters/db/x.ts', "import { TransportError } from '../../core/errors.ts';\nthrow new TransportError('UNAUTHENTICATED', 'no');", 'Transport-only error codes are raised by src/http alone'],
   ])('%s may not: %s', async (file, code, message) => {
     expect((await problems(file, code)).join('\n')).toContain(message);
   });
@@ -32,6 +33,7 @@ describe('layer boundaries (eslint.layers.js, part of `npm run lint`)', () => {
     ['src/http/x.ts', "import type { LedgerStore } from '../core/ports/ledger.ts';"],
     ['src/cli/commands/x.ts', "import { buildDeps } from '../../composition/deps.ts';"],
     ['src/http/routes/index.ts', "import { registerSearch } from './search/get-search.ts';"],
+    ['src/http/auth/x.ts', "import { TransportError } from '../../core/errors.ts';\nthrow new TransportError('UNAUTHENTICATED', 'no');"],
     ['src/composition/x.ts', "import { PgLedgerStore } from '../adapters/db/ledger-store.ts';"],
   ])('%s may: %s', async (file, code) => {
     expect(await problems(file, code)).toEqual([]);

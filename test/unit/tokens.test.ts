@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainError } from '../../src/core/errors.ts';
+import { PlantError } from '../../src/core/errors.ts';
 import { TokenService } from '../../src/http/auth/tokens.ts';
 
 const SECRET = 'unit-test-secret-that-is-long-enough-000';
@@ -11,7 +11,7 @@ const reason = async (promise: Promise<unknown>): Promise<string> => {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof DomainError) return `${error.code}: ${error.message}`;
+    if (error instanceof PlantError) return `${error.code}: ${error.message}`;
     throw error;
   }
   return 'accepted';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DomainError } from '../../core/errors.ts';
+import { DomainError, TransportError } from '../../core/errors.ts';
 import { hasAnyRole, ROLES, type Role } from '../../core/roles.ts';
 import type { Actor } from '../../core/ports/ledger.ts';
 import type { TokenService } from './tokens.ts';
@@ -45,7 +45,7 @@ const bearer = (request: FastifyRequest): string | null => {
   const header = request.headers.authorization;
   if (header === undefined) return null;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (match?.[1] === undefined) throw new DomainError('UNAUTHENTICATED', 'Authorization header must be "Bearer <token>"');
+  if (match?.[1] === undefined) throw new TransportError('UNAUTHENTICATED', 'Authorization header must be "Bearer <token>"');
   return match[1];
 };
 
@@ -70,7 +70,7 @@ export const registerAuth = (app: FastifyInstance, tokens: TokenService, publicR
         request.principal = ANONYMOUS_READER;
         return;
       }
-      throw new DomainError('UNAUTHENTICATED', 'A bearer token is required');
+      throw new TransportError('UNAUTHENTICATED', 'A bearer token is required');
     }
     const principal = await tokens.verify(token);
     request.principal = principal;
@@ -83,6 +83,6 @@ export const registerAuth = (app: FastifyInstance, tokens: TokenService, publicR
 
 /** The authenticated actor of a guarded route. */
 export const actorOf = (request: FastifyRequest): Actor => {
-  if (request.principal === null) throw new DomainError('UNAUTHENTICATED', 'A bearer token is required');
+  if (request.principal === null) throw new TransportError('UNAUTHENTICATED', 'A bearer token is required');
   return request.principal;
 };

@@ -1,6 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose';
-import { DomainError } from '../../core/errors.ts';
+import { PlantError, TransportError } from '../../core/errors.ts';
 import { isRole, type Role } from '../../core/roles.ts';
 import type { Actor } from '../../core/ports/ledger.ts';
 
@@ -24,7 +24,7 @@ const rolesFrom = (payload: JWTPayload, claimPath: string): Role[] => {
   return list.filter(isRole);
 };
 
-const unauthenticated = (why: string): DomainError => new DomainError('UNAUTHENTICATED', why);
+const unauthenticated = (why: string): TransportError => new TransportError('UNAUTHENTICATED', why);
 
 /**
  * Verifies bearer tokens: HS256 ones against the configured secret, asymmetric ones against the
@@ -104,7 +104,7 @@ export class TokenService {
       });
       return { actor: { subject: payload.sub ?? '', roles: rolesFrom(payload, oidc.rolesClaim) }, exp: payload.exp ?? 0 };
     } catch (error) {
-      if (error instanceof DomainError) throw error;
+      if (error instanceof PlantError) throw error;
       const code = (error as { code?: string }).code ?? '';
       const reason: Record<string, string> = {
         ERR_JWT_EXPIRED: 'The bearer token has expired',

@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { runAudit } from '../../../src/core/use-cases/audit.ts';
 import { certify, decertify } from '../../../src/core/use-cases/certification.ts';
 import { createAgent, createSkill } from '../../../src/core/use-cases/create.ts';
+import { assignTeam } from '../../../src/core/use-cases/assign-team.ts';
 import { evolve } from '../../../src/core/use-cases/evolve.ts';
+import { archive, deprecate, softDelete } from '../../../src/core/use-cases/lifecycle.ts';
 import * as f from '../../support/factories.ts';
 import { AUDITOR, GOVERNANCE, OPERATOR } from '../../support/ledger.ts';
 import { memoryLedger } from '../../support/memory.ts';
+import type { TeamContent } from '../../../src/core/entity.ts';
 
 /** Use cases on the in-memory ledger: no database, a fixed clock, fixed ids. */
 describe('use cases on the in-memory ledger', () => {
@@ -54,5 +57,37 @@ describe('use cases on the in-memory ledger', () => {
     await expect(certify(m.write, OPERATOR, 'Skill', skill.id, { reason: 'x' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const report = await runAudit(m.audit, AUDITOR);
     expect(report.compliant).toBe(report.total_entities);
+  });
+
+  it('deprecate links a successor both ways; archive and delete follow the lifecycle and refuse going back', async () => {
+    const m = await memoryLedger();
+    const old = await f.skill(m.write);
+    const next = await f.skill(m.write);
+    const deprecated = await deprecate(m.write, GOVERNANCE, old.id, { reason: 'replaced', successor_id: next.id });
+    expect(deprecated.content).toMatchObject({ status: 'deprecated', superseded_by: next.id });
+    expect((await m.store.getEntity(next.id))?.content.supersedes).toBe(old.id);
+    await expect(deprecate(m.write, GOVERNANCE, old.id, { reason: 'again' })).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    await expect(deprecate(m.write, GOVERNANCE, next.id, { reason: 'self', successor_id: next.id })).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    expect((await archive(m.write, GOVERNANCE, old.id, 'retired')).content.status).toBe('archived');
+    expect((await softDelete(m.write, GOVERNANCE, old.id, 'gone')).content.status).toBe('deleted');
+    await expect(archive(m.write, GOVERNANCE, old.id, 'back')).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    expect((await m.store.getAmendments(old.id)).map((a) => a.payload.operation)).toEqual(['create', 'certify', 'deprecate', 'archive', 'delete']);
+    const report = await runAudit(m.audit, AUDITOR);
+    expect(report.statistics.hash_chain_intact).toBe(report.total_entities);
+  });
+
+  it('assign-team moves an agent between teams, never empties one, and is idempotent', async () => {
+    const m = await memoryLedger();
+    const g = await f.graph(m.write);
+    const [a1, a2, a3] = [await f.agent(m.write, g), await f.agent(m.write, g), await f.agent(m.write, g)];
+    const team1 = await f.team(m.write, g, [a1.id]);
+    const team2 = await f.team(m.write, g, [a2.id, a3.id]);
+    await expect(assignTeam(m.write, OPERATOR, a1.id, team2.id)).rejects.toMatchObject({ code: 'CONSTITUTIONAL_VIOLATION' });
+    await assignTeam(m.write, OPERATOR, a3.id, team1.id);
+    expect(((await m.store.getEntity(team1.id))?.content as TeamContent).agents).toEqual([a1.id, a3.id]);
+    expect(((await m.store.getEntity(team2.id))?.content as TeamContent).agents).toEqual([a2.id]);
+    const before = (await m.store.getAmendments(a3.id)).length;
+    await assignTeam(m.write, OPERATOR, a3.id, team1.id);
+    expect((await m.store.getAmendments(a3.id)).length).toBe(before);
   });
 });

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { DomainError } from '../../../core/errors.ts';
+import { TransportError } from '../../../core/errors.ts';
 import { TOKEN_TTL_SECONDS } from '../../auth/tokens.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { errorResponses } from '../../schemas/common.ts';
@@ -36,7 +36,7 @@ export const registerPostToken = (app: FastifyInstance, deps: Pick<ApiDeps, 'acc
     async (request, reply) => {
       const body = request.body as Static<typeof Body>;
       const roles = await deps.accounts.authenticate(body.client_id, body.client_secret);
-      if (roles === null) throw new DomainError('UNAUTHENTICATED', 'Unknown client or wrong secret');
+      if (roles === null) throw new TransportError('UNAUTHENTICATED', 'Unknown client or wrong secret');
       const token = await deps.tokens.mint(body.client_id, roles, TOKEN_TTL_SECONDS);
       return reply.header('cache-control', 'no-store').send({ access_token: token, token_type: 'Bearer', expires_in: TOKEN_TTL_SECONDS, scope: roles.join(' ') });
     },
