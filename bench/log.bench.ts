@@ -53,7 +53,7 @@ const buildBundle = async (): Promise<{ bundle: ExportBundle; verifier: KeyringV
   const logKey = new Ed25519NoteSigner('bench.plant/log', generateKeyPairSync('ed25519').privateKey);
   const note = await signCheckpoint({ origin: logKey.name, size: tree.size, root: tree.root() }, logKey);
   const bundle: ExportBundle = {
-    format: EXPORT_FORMAT, exported_at: '', exportable: true, report: {}, public_keys: { keys: [key.jwk] }, entities, signature_status: [],
+    format: EXPORT_FORMAT, exported_at: '', exportable: true, scope: { complete: true, entity_type: null, entity_ids: null }, report: {}, public_keys: { keys: [key.jwk] }, entities, signature_status: [],
     log: { origin: logKey.name, log_key: verifierKey(logKey), checkpoint: { tree_size: tree.size, root_hash: tree.root().toString('hex'), note }, consistency: [] },
   };
   return { bundle, verifier: new KeyringVerifier([key]), logKey: verifierKey(logKey), amendments: all };

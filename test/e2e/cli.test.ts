@@ -142,6 +142,17 @@ describe('the plant CLI, run as a real process', () => {
     const ok = plant(['verify', bundle, '--against', saved]);
     expect(ok.code, ok.out + ok.err).toBe(0);
     expect(ok.out).toContain('Everything verifies.');
+    expect(ok.out).toContain(`Coverage: ${size} of ${size} leaves.`);
+    const exported = JSON.parse(readFileSync(bundle, 'utf8')) as { entities: { id: string; amendments: unknown[] }[] };
+    const one = exported.entities[0];
+    if (one === undefined) throw new Error('empty export');
+    const partialFile = path.join(dir, 'partial.json');
+    expect(plant(['audit', 'export', '--entity', one.id, '--out', partialFile]).code).toBe(0);
+    const partial = plant(['verify', partialFile]);
+    expect(partial.code, partial.out + partial.err).toBe(0);
+    expect(partial.out).toContain(`partial: ${one.amendments.length} of ${size} leaves`);
+    expect(partial.out).not.toContain('Everything verifies.');
+    expect(plant(['audit', 'export', '--entity', 'not-a-uuid']).err).toContain('--entity not-a-uuid is not a UUID');
     const broken = JSON.parse(readFileSync(bundle, 'utf8')) as { entities: { amendments: { signature: string }[] }[] };
     const first = broken.entities[0]?.amendments[0];
     if (first !== undefined) first.signature = first.signature.split('').reverse().join('');

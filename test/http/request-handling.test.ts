@@ -133,6 +133,16 @@ describe('keys, audit and service-account routes', () => {
     expect(bundle.json()).toMatchObject({ format: 'plant.export/v1', exportable: true, public_keys: { keys: [{ kid: api.t.key.keyId }] } });
     const entities = bundle.json<{ entities: { id: string; amendments: { hash: string; signature: string }[] }[] }>().entities;
     expect(entities.find((e) => e.id === skill.id)?.amendments).toHaveLength(1);
+    expect(bundle.json()).toMatchObject({ scope: { complete: true, entity_type: null, entity_ids: null } });
+    const one = await api.app.inject({ method: 'GET', url: `/api/v1/audit/export?entity_id=${skill.id}`, headers: auditor });
+    expect(one.json()).toMatchObject({ scope: { complete: false, entity_ids: [skill.id] }, entities: [{ id: skill.id }] });
+    const both = await api.app.inject({ method: 'GET', url: `/api/v1/audit/export?entity_id=${skill.id}&entity_type=Skill`, headers: auditor });
+    expect(both.statusCode).toBe(422);
+    expect(both.json()).toMatchObject({ error_code: 'VALIDATION_ERROR', errors: [{ field: 'entity_id' }] });
+    const unknown = await api.app.inject({ method: 'GET', url: '/api/v1/audit/export?entity_id=01900000-0000-7000-8000-00000000dead', headers: auditor });
+    expect(unknown.json()).toMatchObject({ status: 404, error_code: 'ENTITY_NOT_FOUND' });
+    const bad = await api.app.inject({ method: 'GET', url: '/api/v1/audit/export?entity_id=nope', headers: auditor });
+    expect(bad.statusCode).toBe(422);
     const csv = await api.app.inject({ method: 'GET', url: '/api/v1/audit/export?format=csv', headers: auditor });
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.body.split('\r\n')[0]).toBe('entity_id,entity_type,name,version,compliant,l0_pass,l1_pass,chain_intact,amendment_alignment,violations');

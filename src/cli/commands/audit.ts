@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { validate as isUuid } from 'uuid';
 import { ENTITY_KINDS, isKind, type EntityKind } from '../../core/entity.ts';
 import { runAudit, type AuditReport } from '../../core/use-cases/audit.ts';
 import { buildExportBundle } from '../../core/use-cases/export-bundle.ts';
@@ -94,20 +95,26 @@ export const registerAudit = (program: Command): void => {
     .description('Export the bundle (JSON: entities, amendments, signatures, public keys) or the report (CSV)')
     .option('-f, --format <format>', 'json or csv', 'json')
     .option('-o, --out <file>', 'write to a file instead of standard output')
-    .option('-k, --kind <kind>', 'only one kind')
+    .option('-k, --kind <kind>', 'only one kind (a partial bundle)')
+    .option('-e, --entity <id...>', 'only these entities (a partial bundle)')
     .option('--url <url>', 'export through a running server instead of the database')
     .option('--token <token>', 'bearer token for --url (default: $PLANT_TOKEN)')
-    .action(async (options: { format: string; out?: string; kind?: string; url?: string; token?: string }) => {
+    .action(async (options: { format: string; out?: string; kind?: string; entity?: string[]; url?: string; token?: string }) => {
       if (options.format !== 'json' && options.format !== 'csv') throw new CommandFailure('--format must be json or csv');
       const kind = kindOption(options.kind);
+      const entityIds = options.entity;
+      const bad = entityIds?.find((id) => !isUuid(id));
+      if (bad !== undefined) throw new CommandFailure(`--entity ${bad} is not a UUID`);
+      if (kind !== undefined && entityIds !== undefined) throw new CommandFailure('use --kind or --entity, not both');
       let text: string;
       if (options.url !== undefined) {
         const query = new URLSearchParams({ format: options.format, ...(kind === undefined ? {} : { entity_type: kind }) });
+        for (const id of entityIds ?? []) query.append('entity_id', id);
         text = await (await callServer(options.url, options.token, 'GET', `/api/v1/audit/export?${query.toString()}`)).text();
       } else {
         text = await withContext(async (ctx) => {
           const bar = progress('Exporting');
-          const { bundle, report } = await buildExportBundle({ ...ctx.audit, keys: ctx.keys, log: ctx.log }, AUDITOR, kind, bar.update);
+          const { bundle, report } = await buildExportBundle({ ...ctx.audit, keys: ctx.keys, log: ctx.log }, AUDITOR, { kind, entityIds }, bar.update);
           bar.stop();
           return options.format === 'csv' ? auditCsv(report.entities) : `${JSON.stringify(bundle, null, 2)}\n`;
         });

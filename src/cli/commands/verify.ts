@@ -47,10 +47,14 @@ export const registerVerify = (program: Command): void => {
       else {
         const c = report.checked;
         print(`Checked ${c.entities} entities, ${c.amendments} amendments against the signed tree of size ${String(c.tree_size)}${c.against === null ? '' : `, consistent with the saved size ${c.against}`}.`);
+        if (c.tree_size !== null) {
+          const leaves = `${String(c.leaves_claimed)} of ${c.tree_size} leaves`;
+          print(report.partial ? `partial: ${leaves} (the bundle holds only part of the registry).` : `Coverage: ${leaves}.`);
+        }
         for (const p of report.problems) {
           print(`  FAIL ${p.check}${p.entity_id === undefined ? '' : ` ${String(p.entity_type)} ${p.entity_id}`}${p.version === undefined || p.version === null ? '' : ` v${p.version}`}: ${p.detail}`);
         }
-        if (report.ok) print('Everything verifies.');
+        if (report.ok) print(report.partial ? 'Everything in this partial bundle verifies; it does not show the whole history.' : 'Everything verifies.');
       }
       if (!report.ok) throw new CommandFailure(`verification failed: ${report.problems.length} problem(s)`);
     });

@@ -48,6 +48,8 @@ export interface AuditReport {
 
 export interface AuditScope {
   entityId?: string | undefined;
+  /** Exactly these entities (an export's live ones), instead of listing by kind. */
+  entityIds?: readonly string[] | undefined;
   kind?: EntityKind | undefined;
   /** Record each verdict on the entity (tamper_proof, compliance maps). */
   record?: boolean | undefined;
@@ -82,7 +84,9 @@ const l0FromChain = (record: EntityRecord, chain: ChainReport, lastContent: unkn
  */
 export const runAudit = async (deps: AuditDeps, actor: Actor, scope: AuditScope = {}): Promise<AuditReport> => {
   const ids =
-    scope.entityId !== undefined
+    scope.entityIds !== undefined
+      ? [...scope.entityIds]
+      : scope.entityId !== undefined
       ? [scope.entityId]
       : await deps.store.listIds(scope.kind === undefined ? ['Industry', 'Skill', 'JobRole', 'Agent', 'Team'] : [scope.kind], [
           'draft',

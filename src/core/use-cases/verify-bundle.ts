@@ -6,7 +6,7 @@ import { EXPORT_FORMAT, type BundleAmendment, type ExportBundle } from './export
 import { MemoryTree, verifyConsistency, verifyInclusion, amendmentLeaf } from '../merkle.ts';
 
 export interface VerifyProblem {
-  check: 'format' | 'key' | 'checkpoint' | 'log' | 'version' | 'hash' | 'link' | 'signature' | 'identity' | 'head' | 'count' | 'state' | 'leaf' | 'inclusion' | 'consistency' | 'rollback';
+  check: 'format' | 'key' | 'checkpoint' | 'log' | 'version' | 'hash' | 'link' | 'signature' | 'identity' | 'head' | 'count' | 'state' | 'leaf' | 'coverage' | 'inclusion' | 'consistency' | 'rollback';
   entity_id?: string;
   entity_type?: string;
   version?: number | null;
@@ -26,7 +26,16 @@ export interface VerifyOptions {
 
 export interface VerifyReport {
   ok: boolean;
-  checked: { entities: number; amendments: number; tree_size: number | null; against: number | null };
+  /** The bundle says it holds only part of the registry: missing leaves are expected, not failures. */
+  partial: boolean;
+  checked: {
+    entities: number;
+    amendments: number;
+    tree_size: number | null;
+    against: number | null;
+    /** Distinct leaf indexes of the signed tree that the bundle's amendments claim. */
+    leaves_claimed: number | null;
+  };
   problems: VerifyProblem[];
 }
 
@@ -46,6 +55,22 @@ const wholeTree = (entities: ExportBundle['entities'], size: number, root: Buffe
   }
   if (count !== size) return false;
   return new MemoryTree(leaves as Buffer[]).root().equals(root);
+};
+
+/** The unclaimed leaf indexes below `size`, as ranges ("3, 7-9"), at most 20 of them shown. */
+const missingRanges = (claimed: ReadonlyMap<number, unknown>, size: number): string => {
+  const ranges: string[] = [];
+  let i = 0;
+  while (i < size && ranges.length <= 20) {
+    if (claimed.has(i)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < size && !claimed.has(i)) i++;
+    ranges.push(i - 1 === start ? String(start) : `${start}-${i - 1}`);
+  }
+  return ranges.length > 20 ? `${ranges.slice(0, 20).join(', ')}, …` : ranges.join(', ');
 };
 
 /** Entities are checked this many at a time, so RSA signature checks keep both cores busy. */
@@ -127,6 +152,18 @@ export const verifyBundle = async (bundle: ExportBundle, options: VerifyOptions)
   };
   for (let i = 0; i < entities.length; i += CONCURRENCY) await Promise.all(entities.slice(i, i + CONCURRENCY).map(checkEntity));
 
+  // A complete bundle (or one that does not say) is the whole history: every leaf of the signed
+  // tree must be some amendment's, or entities or versions were left out.
+  const partial = (bundle.scope as ExportBundle['scope'] | undefined)?.complete === false;
+  const claimed = tree === null ? 0 : [...seenLeaves.keys()].filter((i) => Number.isInteger(i) && i >= 0 && i < tree.size).length;
+  if (tree !== null && !partial && claimed < tree.size) {
+    const missing = missingRanges(seenLeaves, tree.size);
+    problems.push({
+      check: 'coverage',
+      detail: `${tree.size - claimed} of ${tree.size} leaves are claimed by no amendment in the bundle (leaf ${missing}): entities or versions are missing from a bundle that says it is complete`,
+    });
+  }
+
   let againstSize: number | null = null;
   if (options.against !== undefined && tree !== null && bundle.log !== undefined) {
     const old = verifyCheckpointNote(options.against, options.logKey);
@@ -151,7 +188,8 @@ export const verifyBundle = async (bundle: ExportBundle, options: VerifyOptions)
 
   return {
     ok: problems.length === 0,
-    checked: { entities: entities.length, amendments: amendmentCount, tree_size: tree?.size ?? null, against: againstSize },
+    partial,
+    checked: { entities: entities.length, amendments: amendmentCount, tree_size: tree?.size ?? null, against: againstSize, leaves_claimed: tree === null ? null : claimed },
     problems,
   };
 };
