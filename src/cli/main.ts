@@ -12,6 +12,7 @@ import { registerToken } from './commands/token.ts';
 import { registerWorker } from './commands/worker.ts';
 import { registerSearch } from './commands/search.ts';
 import { registerEmbeddings } from './commands/embeddings.ts';
+import { registerGovernance } from './commands/governance.ts';
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, config: 3 } as const;
@@ -33,6 +34,7 @@ export const buildProgram = (): Command => {
   registerWorker(program);
   registerSearch(program);
   registerEmbeddings(program);
+  registerGovernance(program);
   return program;
 };
 

@@ -4,6 +4,9 @@
  * derived from the chain (version, hashes, timestamps) and operational attestations (compliance
  * maps, tamper flag) that are recomputed, never signed.
  */
+/** Entity ids are UUIDs (v7); anything else cannot name an entity. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export const ENTITY_KINDS = ['Skill', 'JobRole', 'Industry', 'Agent', 'Team'] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
@@ -31,6 +34,7 @@ export const OPERATIONS = [
   'archive',
   'delete',
   'require_review',
+  'review',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 

@@ -18,7 +18,7 @@ export const WRITER_ROLE = { Skill: 'governance', JobRole: 'governance', Industr
 export const mayAppend = (roles: readonly string[], kind: string, operation: string, birth: boolean): boolean => {
   const entityRow = birth ? hasAnyRole(roles, ['operator', 'governance']) : hasAnyRole(roles, ['operator', 'governance', 'auditor']);
   if (!entityRow) return false;
-  if (operation === 'certify' || operation === 'decertify') return hasAnyRole(roles, ['governance']);
+  if (operation === 'certify' || operation === 'decertify' || operation === 'review') return hasAnyRole(roles, ['governance']);
   if (operation === 'require_review') return hasAnyRole(roles, ['governance', 'operator']);
   if (kind === 'Skill' || kind === 'JobRole' || kind === 'Industry') return hasAnyRole(roles, ['governance']);
   return hasAnyRole(roles, ['operator']);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/core/chain.ts';
 import type { EntityRecord } from '../../src/core/entity.ts';
 import type { LedgerStore } from '../../src/core/ports/ledger.ts';
-import { certify } from '../../src/core/use-cases/certification.ts';
+import { certify, decertify } from '../../src/core/use-cases/certification.ts';
 import { createSkill } from '../../src/core/use-cases/create.ts';
 import type { WriteDeps } from '../../src/core/use-cases/deps.ts';
 import { evolve } from '../../src/core/use-cases/evolve.ts';
@@ -189,6 +189,43 @@ describe.each(subjects)('LedgerStore contract on %s', (subject) => {
     const counts = await h.store.countByKind();
     await softDelete(h.write, GOVERNANCE, ids[1] ?? '', null);
     expect((await h.store.countByKind()).Skill).toBe((counts.Skill ?? 0) - 1);
+  });
+
+  it('lists by alignment and by certification, combined with the other filters', async () => {
+    const g = await f.graph(h.write);
+    const raw = await f.skill(h.write, { certified: false });
+    const agent = await f.agent(h.write, g);
+    await decertify(h.write, GOVERNANCE, 'Skill', g.skill.id, { reason: 'outdated' });
+    const flagged = (await h.store.listEntities({ kind: 'Agent', amendment_alignment: 'requires_review', limit: 1000 })).map((r) => r.id);
+    expect(flagged).toContain(agent.id);
+    expect((await h.store.listEntities({ kind: 'Agent', amendment_alignment: 'aligned', limit: 1000 })).map((r) => r.id)).not.toContain(agent.id);
+    const uncertified = (await h.store.listEntities({ kind: 'Skill', certified: false, limit: 1000 })).map((r) => r.id);
+    expect(uncertified).toEqual(expect.arrayContaining([raw.id, g.skill.id]));
+    const certified = (await h.store.listEntities({ kind: 'JobRole', certified: true, industry_id: g.industry.id, limit: 10 })).map((r) => r.id);
+    expect(certified).toEqual([g.role.id]);
+    expect((await h.store.listEntities({ kind: 'JobRole', certified: true, amendment_alignment: 'aligned', industry_id: g.industry.id, limit: 10 })).length).toBe(0);
+  });
+
+  it('the review queue: live flagged entities by last change, oldest first, paged by a cursor; not the deleted', async () => {
+    const g = await f.graph(h.write);
+    const agents = [await f.agent(h.write, g), await f.agent(h.write, g), await f.agent(h.write, g)];
+    await decertify(h.write, GOVERNANCE, 'Skill', g.skill.id, { reason: 'outdated' });
+    await softDelete(h.write, OPERATOR, agents[2]?.id ?? '', null);
+    const mine = new Set([g.role.id, agents[0]?.id, agents[1]?.id, agents[2]?.id]);
+    const seen: EntityRecord[] = [];
+    let after: { updatedAt: string; id: string } | undefined;
+    for (let pages = 0; pages < 1000; pages++) {
+      const page = await h.store.listAwaitingReview(2, after);
+      seen.push(...page);
+      const last = page.at(-1);
+      if (page.length < 2 || last === undefined) break;
+      after = { updatedAt: last.updated_at, id: last.id };
+    }
+    expect(new Set(seen.map((r) => r.id)).size).toBe(seen.length);
+    const key = (r: EntityRecord): string => `${String(Date.parse(r.updated_at)).padStart(15, '0')} ${r.id}`;
+    expect(seen.map(key)).toEqual(seen.map(key).sort());
+    expect(seen.filter((r) => mine.has(r.id)).map((r) => r.id).sort()).toEqual([g.role.id, agents[0]?.id, agents[1]?.id].sort());
+    expect(seen.every((r) => r.content.amendment_alignment !== 'aligned' && r.content.status !== 'deleted')).toBe(true);
   });
 
   it('lock and share return the entities that exist, ignoring unknown ids and non-UUIDs', async () => {

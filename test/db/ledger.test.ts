@@ -48,7 +48,7 @@ describe.each(await engines())('ledger on %s', (engine) => {
   describe('schema and roles', () => {
     it('migrates from zero, and a second run applies nothing', async () => {
       const { rows } = await t.owner.query<{ name: string }>('SELECT name FROM plant_migrations ORDER BY version');
-      expect(rows.map((r) => r.name)).toEqual(['0001_ledger', '0002_service_accounts', '0003_transparency_log', '0004_search']);
+      expect(rows.map((r) => r.name)).toEqual(['0001_ledger', '0002_service_accounts', '0003_transparency_log', '0004_search', '0005_review']);
       const again = await migrate(t.owner, { appRole: TEST_APP_ROLE });
       expect(again.applied).toEqual([]);
     });
@@ -326,11 +326,12 @@ describe.each(await engines())('ledger on %s', (engine) => {
       expect(await pgCode(t.owner.query(bumped, [skill.id]))).toBe('PL003');
     });
 
-    it('a certification amendment cannot be inserted without the governance role', async () => {
-      const skill = await f.skill(t.write, { certified: false });
+    // A review of an agent would pass as an operator's agent write if the policy did not name it.
+    it.each([['certify', 'Skill'], ['review', 'Agent']])('a %s amendment (%s) cannot be inserted without the governance role', async (operation, kind) => {
+      const skill = kind === 'Agent' ? await f.agent(t.write, await f.graph(t.write)) : await f.skill(t.write, { certified: false });
       const [first] = await t.store.getAmendments(skill.id);
       if (first === undefined) throw new Error('no amendment');
-      const forged = { ...first.payload, version: 2, operation: 'certify', prev_hash: first.hash, actor: 'mallory' };
+      const forged = { ...first.payload, version: 2, operation, prev_hash: first.hash, actor: 'mallory' };
       const ROLLBACK = new Error('rollback');
       const insert = async (roles: string): Promise<string | undefined> => {
         let code: string | undefined;
@@ -340,8 +341,8 @@ describe.each(await engines())('ledger on %s', (engine) => {
             code = await pgCode(
               tx.query(
                 `INSERT INTO amendments (entity_id, version, entity_type, operation, actor, prev_hash, hash, signature, key_id, alg, payload)
-                 VALUES ($1, 2, 'Skill', 'certify', 'mallory', $2, $3, 'sig', $4, $5, $6)`,
-                [skill.id, first.hash, 'a'.repeat(64), first.payload.key_id, first.payload.alg, JSON.stringify(forged)],
+                 VALUES ($1, 2, $8, $7, 'mallory', $2, $3, 'sig', $4, $5, $6)`,
+                [skill.id, first.hash, 'a'.repeat(64), first.payload.key_id, first.payload.alg, JSON.stringify(forged), operation, kind],
               ),
             );
             throw ROLLBACK;

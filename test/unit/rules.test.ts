@@ -151,7 +151,7 @@ describe('graph rules', () => {
     expect(messages('JobRole', role({ required_skills: ['s1', 's2', 's1', 's3', 'nope'] }), { refs })).toEqual([
       'L1-JOBROLE-04: required skill s2 is not certified',
       'L1-JOBROLE-04: required skill s1 is listed more than once',
-      'L1-JOBROLE-04: required skill s3 does not exist',
+      'L1-JOBROLE-04: required skill s3 is deleted',
       'L1-JOBROLE-04: required skill nope does not exist',
     ]);
     expect(messages('JobRole', role(), { refs })).toEqual([]);
@@ -201,15 +201,17 @@ describe('graph rules', () => {
   });
 
   it('L1-TEAM-03: members exist, are active and hold the role', () => {
-    const team: TeamContent = { ...commonContent('Team 1', {}), description: 'd', job_role_id: 'r1', industry_id: null, agents: ['a1', 'a2', 'a3', 'a4'] };
+    const team: TeamContent = { ...commonContent('Team 1', {}), description: 'd', job_role_id: 'r1', industry_id: null, agents: ['a1', 'a2', 'a3', 'a4', 'a5'] };
     const refs: RefLookup = (id) =>
       id === 'a1' ? record('a1', 'Agent', agent()) :
+      id === 'a5' ? record('a5', 'Agent', agent({ status: 'deleted' })) :
       id === 'a2' ? record('a2', 'Agent', agent({ status: 'archived' })) :
       id === 'a3' ? record('a3', 'Agent', agent({ job_role_id: 'r2' })) : undefined;
     expect(messages('Team', team, { refs })).toEqual([
       'L1-TEAM-03: agent a2 is not active',
       "L1-TEAM-03: agent a3 does not hold the team's job role r1",
       'L1-TEAM-03: agent a4 does not exist',
+      'L1-TEAM-03: agent a5 is deleted',
     ]);
   });
 

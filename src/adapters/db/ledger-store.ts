@@ -1,12 +1,12 @@
 import type { Amendment, AmendmentPayload } from '../../core/amendment.ts';
-import type { EntityKind, EntityRecord, Status } from '../../core/entity.ts';
+import { UUID_PATTERN, type EntityKind, type EntityRecord, type Status } from '../../core/entity.ts';
 import { DomainError } from '../../core/errors.ts';
 import { dependentFields } from '../../core/reference-fields.ts';
-import type { Actor, AuditMark, LedgerStore, LedgerTx, ListFilter } from '../../core/ports/ledger.ts';
+import type { Actor, AuditMark, LedgerStore, LedgerTx, ListFilter, QueueCursor } from '../../core/ports/ledger.ts';
 import { displayKind } from '../../core/writer.ts';
 import { json, setActor, sqlError, type Sql, type SqlPool } from './sql.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = UUID_PATTERN;
 /** Ids that are not UUIDs cannot exist; filtering them keeps a bad id from becoming a SQL error. */
 const uuids = (ids: readonly string[]): string[] => [...new Set(ids.filter((id) => UUID.test(id)))];
 
@@ -54,6 +54,8 @@ const DEPENDENTS_SQL = ((): string => {
   }
   return `SELECT id FROM entities WHERE status <> 'deleted' AND id <> $1::uuid AND (${arms.join(' OR ')}) ORDER BY id`;
 })();
+
+const AWAITING_REVIEW = `status <> 'deleted' AND (content ->> 'amendment_alignment' IN ('requires_review', 'drifted') OR drift_detector ->> 'drifted' = 'true')`;
 
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 6;
@@ -317,6 +319,11 @@ export class PgLedgerStore implements LedgerStore {
     add('seniority_level', filter.seniority_level);
     add('industry_id', filter.industry_id);
     add('job_role_id', filter.job_role_id);
+    add("content ->> 'amendment_alignment'", filter.amendment_alignment);
+    if (filter.certified !== undefined) {
+      params.push(filter.certified);
+      where.push(`COALESCE((content #>> '{certification,certified}')::boolean, false) = $${params.length}`);
+    }
     if (filter.after !== undefined && UUID.test(filter.after)) {
       params.push(filter.after);
       where.push(`id > $${params.length}::uuid`);
@@ -325,6 +332,17 @@ export class PgLedgerStore implements LedgerStore {
     const { rows } = await this.pool.query<EntityRow>(
       `SELECT ${ENTITY_COLUMNS} FROM entities WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.length - 1} OFFSET $${params.length}`,
       params,
+    );
+    return rows.map(toRecord);
+  }
+
+  async listAwaitingReview(limit: number, after?: QueueCursor): Promise<EntityRecord[]> {
+    // The predicate is entities_flagged's (0005_review.sql), so the partial index serves it.
+    const { rows } = await this.pool.query<EntityRow>(
+      `SELECT ${ENTITY_COLUMNS} FROM entities
+        WHERE ${AWAITING_REVIEW} ${after === undefined ? '' : 'AND (updated_at, id) > ($2::timestamptz, $3::uuid)'}
+        ORDER BY updated_at, id LIMIT $1`,
+      after === undefined ? [limit] : [limit, after.updatedAt, after.id],
     );
     return rows.map(toRecord);
   }

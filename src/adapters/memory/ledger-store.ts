@@ -1,13 +1,13 @@
 import { GENESIS_HASH, type Amendment } from '../../core/amendment.ts';
 import { canonicalJson } from '../../core/canonical.ts';
-import type { EntityKind, EntityRecord, Status } from '../../core/entity.ts';
+import { isCertified, UUID_PATTERN, type EntityKind, type EntityRecord, type Status } from '../../core/entity.ts';
 import { DomainError } from '../../core/errors.ts';
-import type { Actor, AuditMark, LedgerStore, LedgerTx, ListFilter } from '../../core/ports/ledger.ts';
+import type { Actor, AuditMark, LedgerStore, LedgerTx, ListFilter, QueueCursor } from '../../core/ports/ledger.ts';
 import { dependentFields } from '../../core/reference-fields.ts';
 import { hasAnyRole, mayAppend } from '../../core/roles.ts';
 import { displayKind } from '../../core/writer.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = UUID_PATTERN;
 
 /** Records leave the store as copies, so a caller can never change what the store holds. */
 const copy = <T>(value: T): T => structuredClone(value);
@@ -99,10 +99,25 @@ export class MemoryLedgerStore implements LedgerStore {
     const rows = [...this.state.entities.values()]
       .filter((r) => r.entity_type === filter.kind && r.content.status === status)
       .filter((r) => fields.every((f) => filter[f] === undefined || text(r, f) === filter[f]))
+      .filter((r) => filter.amendment_alignment === undefined || r.content.amendment_alignment === filter.amendment_alignment)
+      .filter((r) => filter.certified === undefined || isCertified(r) === filter.certified)
       .filter((r) => after === undefined || r.id > after)
       .sort(byId);
     const offset = filter.offset ?? 0;
     return Promise.resolve(copy(rows.slice(offset, offset + filter.limit)));
+  }
+
+  listAwaitingReview(limit: number, after?: QueueCursor): Promise<EntityRecord[]> {
+    // The database's order: (updated_at, id), compared as a time and then as text.
+    const order = (x: QueueCursor, y: QueueCursor): number =>
+      Date.parse(x.updatedAt) - Date.parse(y.updatedAt) || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+    const cursorOf = (r: EntityRecord): QueueCursor => ({ updatedAt: r.updated_at, id: r.id });
+    const rows = [...this.state.entities.values()]
+      .filter((r) => r.content.status !== 'deleted')
+      .filter((r) => r.content.amendment_alignment !== 'aligned' || r.drift_detector.drifted === true)
+      .filter((r) => after === undefined || order(cursorOf(r), after) > 0)
+      .sort((x, y) => order(cursorOf(x), cursorOf(y)));
+    return Promise.resolve(copy(rows.slice(0, limit)));
   }
 
   listIds(kinds: readonly EntityKind[], statuses?: readonly Status[]): Promise<string[]> {

@@ -1,5 +1,5 @@
 import type { Amendment } from '../amendment.ts';
-import type { EntityKind, EntityRecord, Status } from '../entity.ts';
+import type { Alignment, EntityKind, EntityRecord, Status } from '../entity.ts';
 
 /** Who is writing. Both reach the database as per-transaction settings read by row-level security. */
 export interface Actor {
@@ -14,11 +14,19 @@ export interface ListFilter {
   seniority_level?: string | undefined;
   industry_id?: string | undefined;
   job_role_id?: string | undefined;
+  amendment_alignment?: Alignment | undefined;
+  /** Certified (Skill and JobRole carry certification; other kinds are never certified). */
+  certified?: boolean | undefined;
   /** Keyset cursor: return entities whose id sorts after this one (ids are UUIDv7, so time order). */
   after?: string | undefined;
   /** Bounded offset, for clients of the seed's offset paging. */
   offset?: number | undefined;
   limit: number;
+}
+
+export interface QueueCursor {
+  updatedAt: string;
+  id: string;
 }
 
 export interface LedgerReader {
@@ -33,6 +41,11 @@ export interface LedgerReader {
   listEntities(filter: ListFilter): Promise<EntityRecord[]>;
   /** Ids of entities of the given kinds (all statuses when `statuses` is omitted), in id order. */
   listIds(kinds: readonly EntityKind[], statuses?: readonly Status[]): Promise<string[]>;
+  /**
+   * Live entities waiting for governance (alignment other than aligned, or embeddings the last
+   * quality run found drifted), oldest last change first; `after` is the last row of the page before.
+   */
+  listAwaitingReview(limit: number, after?: QueueCursor): Promise<EntityRecord[]>;
   countByKind(): Promise<Record<string, number>>;
 }
 

@@ -33,6 +33,10 @@ export interface GraphInput {
 const live = (record: EntityRecord | undefined): record is EntityRecord =>
   record !== undefined && record.content.status !== 'deleted';
 
+/** Why a reference is not a live entity of the kind: deleted entities are named as such. */
+const absent = (record: EntityRecord | undefined, kind: EntityKind): string =>
+  record?.entity_type === kind && record.content.status === 'deleted' ? 'is deleted' : 'does not exist';
+
 const jobRole = (c: JobRoleContent, refs: RefLookup): Violation[] => {
   const out: Violation[] = [];
   const seen = new Set<string>();
@@ -44,7 +48,7 @@ const jobRole = (c: JobRoleContent, refs: RefLookup): Violation[] => {
     seen.add(id);
     const skill = refs(id);
     if (!live(skill) || skill.entity_type !== 'Skill') {
-      out.push(violation('L1-JOBROLE-04', `required skill ${id} does not exist`));
+      out.push(violation('L1-JOBROLE-04', `required skill ${id} ${absent(skill, 'Skill')}`));
     } else if (!isCertified(skill)) {
       out.push(violation('L1-JOBROLE-04', `required skill ${id} is not certified`));
     }
@@ -66,12 +70,12 @@ const agent = (c: AgentContent, previous: AgentContent | null, refs: RefLookup):
     );
   }
   if (!live(role) || role.entity_type !== 'JobRole') {
-    out.push(violation('L1-AGENT-06', `job role ${c.job_role_id} does not exist`));
+    out.push(violation('L1-AGENT-06', `job role ${c.job_role_id} ${absent(role, 'JobRole')}`));
   } else if (!isCertified(role)) {
     out.push(violation('L1-AGENT-06', `job role ${c.job_role_id} is not certified`));
   }
   if (!live(skill) || skill.entity_type !== 'Skill') {
-    out.push(violation('L1-AGENT-06', `skill ${c.skill_id} does not exist`));
+    out.push(violation('L1-AGENT-06', `skill ${c.skill_id} ${absent(skill, 'Skill')}`));
   } else if (!isCertified(skill)) {
     out.push(violation('L1-AGENT-06', `skill ${c.skill_id} is not certified`));
   }
@@ -88,7 +92,7 @@ const team = (c: TeamContent, refs: RefLookup): Violation[] => {
   for (const id of c.agents) {
     const member = refs(id);
     if (!live(member) || member.entity_type !== 'Agent') {
-      out.push(violation('L1-TEAM-03', `agent ${id} does not exist`));
+      out.push(violation('L1-TEAM-03', `agent ${id} ${absent(member, 'Agent')}`));
     } else if (member.content.status !== 'active') {
       out.push(violation('L1-TEAM-03', `agent ${id} is not active`));
     } else if ((member.content as AgentContent).job_role_id !== c.job_role_id) {

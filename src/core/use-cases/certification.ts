@@ -1,6 +1,6 @@
-import type { EntityRecord, SkillContent } from '../entity.ts';
+import type { Alignment, EntityRecord, SkillContent } from '../entity.ts';
 import { DomainError } from '../errors.ts';
-import type { Actor } from '../ports/ledger.ts';
+import type { Actor, LedgerTx } from '../ports/ledger.ts';
 import { appendAmendment, displayKind } from '../writer.ts';
 import type { WriteDeps } from './deps.ts';
 import { assertWritable, lockExisting } from './load.ts';
@@ -59,22 +59,33 @@ export const decertify = async (
     if (!content.certification.certified) {
       throw new DomainError('INVALID_STATE', `${displayKind(kind)} ${id} is not certified`);
     }
-    const now = deps.clock.now();
-    const next = {
-      ...content,
-      certification: {
-        ...content.certification,
-        certified: false,
-        revoked_by: actor.subject,
-        revoked_at: now,
-        revocation_reason: input.reason ?? null,
-      },
-    };
-    const entity = await appendAmendment(deps, { tx, actor, id, kind, current, content: next, operation: 'decertify', reason: input.reason ?? null });
-    const flagged = await flagDependents(deps, tx, actor, entity, {
-      transitive: true,
-      onlyFailing: false,
-      reason: `${displayKind(kind)} ${id} was decertified`,
-    });
-    return { entity, flagged };
+    return revoke(deps, tx, actor, current, input.reason ?? null);
   });
+
+/**
+ * The decertify amendment and the review flags it raises, in the caller's transaction; a review
+ * that ends in decertification uses it too (and is aligned again: the review is done).
+ */
+export const revoke = async (
+  deps: WriteDeps,
+  tx: LedgerTx,
+  actor: Actor,
+  current: EntityRecord,
+  reason: string | null,
+  alignment?: Alignment,
+): Promise<{ entity: EntityRecord; flagged: string[] }> => {
+  const content = current.content as SkillContent;
+  const next = {
+    ...content,
+    ...(alignment === undefined ? {} : { amendment_alignment: alignment }),
+    certification: { ...content.certification, certified: false, revoked_by: actor.subject, revoked_at: deps.clock.now(), revocation_reason: reason },
+  };
+  const kind = current.entity_type;
+  const entity = await appendAmendment(deps, { tx, actor, id: current.id, kind, current, content: next, operation: 'decertify', reason });
+  const flagged = await flagDependents(deps, tx, actor, entity, {
+    transitive: true,
+    onlyFailing: false,
+    reason: `${displayKind(kind)} ${current.id} was decertified`,
+  });
+  return { entity, flagged };
+};

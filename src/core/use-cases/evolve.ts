@@ -1,7 +1,7 @@
-import type { AnyContent, EntityKind, EntityRecord } from '../entity.ts';
+import { isCertified, type AnyContent, type EntityKind, type EntityRecord } from '../entity.ts';
 import { DomainError, type FieldError } from '../errors.ts';
 import type { Actor } from '../ports/ledger.ts';
-import { appendAmendment } from '../writer.ts';
+import { appendAmendment, displayKind } from '../writer.ts';
 import { assertStorable } from './common-fields.ts';
 import type { WriteDeps } from './deps.ts';
 import { assertWritable, lockExisting } from './load.ts';
@@ -74,15 +74,20 @@ export const evolve = async (deps: WriteDeps, actor: Actor, id: string, input: E
     assertWritable(current, 'evolve');
     checkChanges(current.entity_type, input.changes);
     const known = await requireRefs(tx, referencesOf(current.entity_type, input.changes, 'changes/'));
-    // A successful evolve passed every rule, so the entity is aligned again whatever it was before.
-    const content = { ...current.content, ...input.changes, amendment_alignment: 'aligned' } as AnyContent;
+    // Certification vouches for content: a certified skill or role whose content changes stays
+    // certified but waits for a review, and so does everything that relied on it. Otherwise a
+    // successful evolve passed every rule, so the entity is aligned again whatever it was before.
+    const recertify = isCertified(current);
+    const content = { ...current.content, ...input.changes, amendment_alignment: recertify ? 'requires_review' : 'aligned' } as AnyContent;
     const updated = await appendAmendment(deps, {
       tx, actor, id, kind: current.entity_type, current, content, operation: 'evolve', reason: input.reason ?? null, known,
     });
     await flagDependents(deps, tx, actor, updated, {
-      transitive: false,
-      onlyFailing: true,
-      reason: `dependency ${updated.entity_type} ${id} evolved to version ${updated.version}`,
+      transitive: recertify,
+      onlyFailing: !recertify,
+      reason: recertify
+        ? `certified ${displayKind(updated.entity_type)} ${id} changed in version ${updated.version} and waits for a review`
+        : `dependency ${updated.entity_type} ${id} evolved to version ${updated.version}`,
     });
     return updated;
   });

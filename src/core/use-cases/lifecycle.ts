@@ -1,9 +1,10 @@
-import type { EntityRecord, Status } from '../entity.ts';
+import type { AgentContent, EntityRecord, Status } from '../entity.ts';
 import { DomainError } from '../errors.ts';
 import type { Actor } from '../ports/ledger.ts';
 import { appendAmendment, displayKind } from '../writer.ts';
 import type { WriteDeps } from './deps.ts';
 import { flagDependents } from './review.ts';
+import { removeFromTeam } from './team-membership.ts';
 
 export interface DeprecateInput {
   reason: string;
@@ -50,12 +51,18 @@ const transition = async (
         });
       }
     }
+    // An archived or deleted agent leaves its team in the same transaction; if it was the last
+    // member, the team's amendment fails L1-TEAM-01 and nothing is written.
+    const leaves = current.entity_type === 'Agent' && operation !== 'deprecate' && (current.content as AgentContent).team_id !== null;
+    const known = new Map<string, EntityRecord>([[id, current]]);
+    if (leaves) await removeFromTeam(deps, tx, actor, current as EntityRecord<'Agent'>, `agent ${id} was ${TO[operation]}`, known);
     const content = {
       ...current.content,
       status: TO[operation],
       superseded_by: successorId ?? current.content.superseded_by,
+      ...(leaves ? { team_id: null } : {}),
     };
-    const updated = await appendAmendment(deps, { tx, actor, id, kind: current.entity_type, current, content, operation, reason });
+    const updated = await appendAmendment(deps, { tx, actor, id, kind: current.entity_type, current, content, operation, reason, known });
     if (successor !== undefined) {
       await appendAmendment(deps, {
         tx, actor, id: successor.id, kind: successor.entity_type, current: successor,

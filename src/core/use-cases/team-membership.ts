@@ -15,33 +15,40 @@ const assertActive = (record: EntityRecord, what: string): void => {
  * move amends the agent, its old team (if any) and its new team in one transaction. A team left
  * empty by a move fails L1-TEAM-01, which rejects the whole move.
  */
-const leaveOldTeam = async (
+export const removeFromTeam = async (
+  deps: WriteDeps,
+  tx: LedgerTx,
+  actor: Actor,
+  agent: EntityRecord<'Agent'>,
+  reason: string,
+  known: Map<string, EntityRecord>,
+): Promise<void> => {
+  const teamId = agent.content.team_id;
+  if (teamId === null) return;
+  const team = known.get(teamId) ?? (await tx.lock([teamId])).get(teamId);
+  if (team === undefined || team.content.status === 'deleted') return;
+  const content: TeamContent = { ...(team.content as TeamContent) };
+  content.agents = content.agents.filter((a) => a !== agent.id);
+  const updated = await appendAmendment(deps, { tx, actor, id: team.id, kind: 'Team', current: team, content, operation: 'assign_team', reason, known });
+  known.set(updated.id, updated);
+};
+
+const leaveOldTeam = (
   deps: WriteDeps,
   tx: LedgerTx,
   actor: Actor,
   agent: EntityRecord<'Agent'>,
   newTeamId: string,
   known: Map<string, EntityRecord>,
-): Promise<void> => {
-  const oldTeamId = agent.content.team_id;
-  if (oldTeamId === null || oldTeamId === newTeamId) return;
-  const old = known.get(oldTeamId) ?? (await tx.lock([oldTeamId])).get(oldTeamId);
-  if (old === undefined || old.content.status === 'deleted') return;
-  const content: TeamContent = { ...(old.content as TeamContent) };
-  content.agents = content.agents.filter((a) => a !== agent.id);
-  const updated = await appendAmendment(deps, {
-    tx, actor, id: old.id, kind: 'Team', current: old, content, operation: 'assign_team',
-    reason: `agent ${agent.id} moved to team ${newTeamId}`, known,
-  });
-  known.set(updated.id, updated);
-};
+): Promise<void> =>
+  agent.content.team_id === newTeamId ? Promise.resolve() : removeFromTeam(deps, tx, actor, agent, `agent ${agent.id} moved to team ${newTeamId}`, known);
 
 const setAgentTeam = async (
   deps: WriteDeps,
   tx: LedgerTx,
   actor: Actor,
   agent: EntityRecord<'Agent'>,
-  teamId: string,
+  teamId: string | null,
   reason: string | null,
   known: Map<string, EntityRecord>,
 ): Promise<EntityRecord<'Agent'>> => {
@@ -99,4 +106,18 @@ export const joinTeam = async (
   });
   known.set(updatedTeam.id, updatedTeam);
   return setAgentTeam(deps, tx, actor, agent, teamId, reason, known);
+};
+
+/** Takes one (locked) agent out of its team: amends the team and the agent. Idempotent. */
+export const leaveTeam = async (
+  deps: WriteDeps,
+  tx: LedgerTx,
+  actor: Actor,
+  agent: EntityRecord<'Agent'>,
+  reason: string | null,
+): Promise<EntityRecord<'Agent'>> => {
+  if (agent.content.team_id === null) return agent;
+  const known = new Map<string, EntityRecord>([[agent.id, agent]]);
+  await removeFromTeam(deps, tx, actor, agent, reason ?? `agent ${agent.id} left`, known);
+  return setAgentTeam(deps, tx, actor, agent, null, reason, known);
 };

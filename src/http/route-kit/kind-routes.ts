@@ -77,6 +77,8 @@ export const registerListByKind = (
         seniority_level: q.seniority_level,
         industry_id: q.industry_id,
         job_role_id: q.job_role_id,
+        amendment_alignment: q.amendment_alignment,
+        certified: q.certified,
         after: q.cursor,
         offset: q.offset,
         limit,

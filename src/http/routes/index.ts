@@ -15,6 +15,7 @@ import { registerDeprecate } from './entities/deprecate.ts';
 import { registerEvolve } from './entities/evolve.ts';
 import { registerGetEntity } from './entities/get-entity.ts';
 import { registerGetHistory } from './entities/get-history.ts';
+import { registerReview } from './entities/review.ts';
 import { registerCertifyJobRole } from './genesis/certify-job-role.ts';
 import { registerCertifySkill } from './genesis/certify-skill.ts';
 import { registerDecertifyJobRole } from './genesis/decertify-job-role.ts';
@@ -28,6 +29,7 @@ import { registerListSkills } from './genesis/list-skills.ts';
 import { registerPostIndustry } from './genesis/post-industry.ts';
 import { registerPostJobRole } from './genesis/post-job-role.ts';
 import { registerPostSkill } from './genesis/post-skill.ts';
+import { registerGetQueue } from './governance/get-queue.ts';
 import { registerGetHealth } from './health/get-health.ts';
 import { registerGetReady } from './health/get-ready.ts';
 import { registerGetKeys } from './keys/get-keys.ts';
@@ -74,6 +76,8 @@ export const registerRoutes = (app: FastifyInstance, deps: ApiDeps): void => {
   registerDeprecate(app, deps);
   registerArchive(app, deps);
   registerDelete(app, deps);
+  registerReview(app, deps);
+  registerGetQueue(app, deps);
 
   registerSearch(app, deps);
   registerRunQuality(app, deps);

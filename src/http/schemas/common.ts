@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { ALIGNMENTS, type Alignment } from '../../core/entity.ts';
 
 export const Uuid = Type.String({ format: 'uuid', description: 'UUID (entities use UUIDv7)' });
 
@@ -38,6 +39,9 @@ export const errorResponses = (...statuses: number[]): Record<number, unknown> =
 
 export const ListQueryBase = {
   status: Type.Optional(StatusEnum),
+  // One `enum` rather than a union of literals, so a bad value yields one error instead of four.
+  amendment_alignment: Type.Optional(Type.Unsafe<Alignment>({ type: 'string', enum: [...ALIGNMENTS], description: 'Only entities in this alignment (requires_review: what waits for a review)' })),
+  certified: Type.Optional(Type.Boolean({ description: 'Only certified (true) or uncertified (false) entities' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, description: 'Bounded offset (seed-compatible); prefer cursor' })),
   cursor: Type.Optional(Type.String({ format: 'uuid', description: 'Return entities after this id (from X-Next-Cursor)' })),

@@ -90,4 +90,33 @@ describe('use cases on the in-memory ledger', () => {
     await assignTeam(m.write, OPERATOR, a3.id, team1.id);
     expect((await m.store.getAmendments(a3.id)).length).toBe(before);
   });
+
+  it('an agent leaves its team (both sides amended), never the last member; archiving or deleting a member takes it out', async () => {
+    const m = await memoryLedger();
+    const g = await f.graph(m.write);
+    const [a1, a2, a3] = [await f.agent(m.write, g), await f.agent(m.write, g), await f.agent(m.write, g)];
+    const team = await f.team(m.write, g, [a1.id, a2.id, a3.id]);
+    const members = async (): Promise<string[]> => ((await m.store.getEntity(team.id))?.content as TeamContent).agents;
+
+    const left = await assignTeam(m.write, OPERATOR, a3.id, null, 'moving on');
+    expect(left.content.team_id).toBeNull();
+    expect(await members()).toEqual([a1.id, a2.id]);
+    expect((await m.store.getAmendments(team.id)).at(-1)?.payload).toMatchObject({ operation: 'assign_team', reason: 'moving on' });
+    const count = (await m.store.getAmendments(a3.id)).length;
+    await assignTeam(m.write, OPERATOR, a3.id, null);
+    expect((await m.store.getAmendments(a3.id)).length).toBe(count);
+
+    const archived = await archive(m.write, OPERATOR, a2.id, 'retired');
+    expect(archived.content).toMatchObject({ status: 'archived', team_id: null });
+    expect(await members()).toEqual([a1.id]);
+    expect((await m.store.getAmendments(team.id)).at(-1)?.payload.reason).toBe(`agent ${a2.id} was archived`);
+
+    // The last member cannot leave, be archived or be deleted: the team would be empty (L1-TEAM-01).
+    for (const attempt of [assignTeam(m.write, OPERATOR, a1.id, null), archive(m.write, OPERATOR, a1.id, null), softDelete(m.write, OPERATOR, a1.id, null)]) {
+      await expect(attempt).rejects.toMatchObject({ code: 'CONSTITUTIONAL_VIOLATION', violations: [{ code: 'L1-TEAM-01' }] });
+    }
+    expect((await m.store.getEntity(a1.id))?.content).toMatchObject({ status: 'active', team_id: team.id });
+    const report = await runAudit(m.audit, AUDITOR);
+    expect(report.compliant).toBe(report.total_entities);
+  });
 });

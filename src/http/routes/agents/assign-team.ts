@@ -9,7 +9,7 @@ import { entityRef, toView } from '../../schemas/entity.ts';
 import { optionalBody } from '../../validation.ts';
 
 const Body = Type.Object(
-  { team_id: Uuid, reason: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])) },
+  { team_id: Type.Union([Uuid, Type.Null()], { description: 'The team to join, or null to leave the current team' }), reason: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])) },
   { additionalProperties: false },
 );
 const Query = Type.Object({ team_id: Type.Optional(Uuid) }, { additionalProperties: false });
@@ -21,7 +21,7 @@ export const registerAssignTeam = (app: FastifyInstance, deps: Pick<ApiDeps, 'wr
       config: { access: ['operator'] },
       schema: {
         tags: ['agents'],
-        summary: 'Move an agent into a team (body {team_id}; the seed\'s ?team_id= also works)',
+        summary: 'Move an agent into a team, or out of it with {"team_id": null} (the seed\'s ?team_id= also works)',
         params: IdParams,
         querystring: Query,
         body: optionalBody(Body),
@@ -30,8 +30,9 @@ export const registerAssignTeam = (app: FastifyInstance, deps: Pick<ApiDeps, 'wr
     },
     async (request) => {
       const { id } = request.params as IdParams;
-      const body = request.body as Static<typeof Body> | undefined;
-      const teamId = body?.team_id ?? (request.query as Static<typeof Query>).team_id;
+      // An absent body may arrive as undefined or as JSON null; either way the query names the team.
+      const body = (request.body ?? undefined) as Static<typeof Body> | undefined;
+      const teamId = body !== undefined ? body.team_id : (request.query as Static<typeof Query>).team_id;
       if (teamId === undefined) {
         throw new DomainError('VALIDATION_ERROR', 'team_id is required', { errors: [{ field: 'body/team_id', message: 'is required (body or query)' }] });
       }

@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { governanceQueue, type QueuePage } from '../../core/use-cases/governance-queue.ts';
+import { callServer, CommandFailure, print, printJson, table, withContext } from '../shared.ts';
+
+const render = (page: QueuePage): string => {
+  if (page.items.length === 0) return 'Nothing waits for governance.';
+  return [
+    table(
+      ['WAITING SINCE', 'TYPE', 'KIND', 'NAME', 'ID', 'WHY'],
+      page.items.map((i) => [
+        i.waiting_since,
+        i.type,
+        i.entity_type,
+        i.name,
+        i.entity_id,
+        i.type === 'embedding_drift' ? 'embedding drifted from its text' : `${i.cause?.operation ?? '?'} by ${i.cause?.actor ?? '?'}: ${i.cause?.reason ?? '(no reason)'}`,
+      ]),
+    ),
+    ...(page.next_cursor === null ? [] : ['', `more: --cursor ${page.next_cursor}`]),
+  ].join('\n');
+};
+
+export const registerGovernance = (program: Command): void => {
+  const governance = program.command('governance').description('What waits for governance, and its decisions');
+  governance
+    .command('queue')
+    .description('Entities requiring review (and why) and drifted embeddings, oldest first')
+    .option('-n, --limit <n>', 'how many (1-200)', '50')
+    .option('--cursor <cursor>', 'the next page (printed after a full page)')
+    .option('--json', 'print the page as JSON')
+    .option('--url <url>', 'read through a running server instead of the database')
+    .option('--token <token>', 'bearer token for --url (default: $PLANT_TOKEN)')
+    .action(async (options: { limit: string; cursor?: string; json?: boolean; url?: string; token?: string }) => {
+      const limit = Number(options.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new CommandFailure('--limit must be an integer from 1 to 200');
+      let page: QueuePage;
+      if (options.url !== undefined) {
+        const params = new URLSearchParams({ limit: String(limit), ...(options.cursor === undefined ? {} : { cursor: options.cursor }) });
+        page = (await (await callServer(options.url, options.token, 'GET', `/api/v1/governance/queue?${params.toString()}`)).json()) as QueuePage;
+      } else {
+        page = await withContext(({ store }) => governanceQueue(store, { limit, cursor: options.cursor }));
+      }
+      if (options.json === true) printJson(page);
+      else print(render(page));
+    });
+};

@@ -1,0 +1,87 @@
+import type { Amendment } from '../amendment.ts';
+import { isCertified, UUID_PATTERN, type Alignment, type EntityKind, type EntityRecord, type JsonObject, type Status } from '../entity.ts';
+import { DomainError } from '../errors.ts';
+import type { LedgerReader, QueueCursor } from '../ports/ledger.ts';
+
+/** The amendment that raised a flag: who, when, why, and its hash to cite. */
+export interface FlagCause {
+  operation: string;
+  version: number;
+  actor: string;
+  reason: string | null;
+  at: string;
+  amendment_hash: string;
+}
+
+export interface QueueItem {
+  /** `review`: the entity's alignment is not `aligned`; `embedding_drift`: only its embedding drifted. */
+  type: 'review' | 'embedding_drift';
+  entity_id: string;
+  entity_type: EntityKind;
+  name: string;
+  status: Status;
+  version: number;
+  certified: boolean;
+  amendment_alignment: Alignment;
+  waiting_since: string;
+  cause: FlagCause | null;
+  drift: JsonObject | null;
+}
+
+export interface QueuePage {
+  items: QueueItem[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  next_cursor: string | null;
+}
+
+const encodeCursor = (c: QueueCursor): string => Buffer.from(JSON.stringify([c.updatedAt, c.id])).toString('base64url');
+
+const decodeCursor = (text: string): QueueCursor => {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && UUID_PATTERN.test(value[1]) && !Number.isNaN(Date.parse(value[0]))) {
+      return { updatedAt: value[0], id: value[1] };
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw new DomainError('VALIDATION_ERROR', 'The cursor is not one this queue handed out', { errors: [{ field: 'cursor', message: 'is not a queue cursor' }] });
+};
+
+/** The first amendment of the trailing run in which the entity was not aligned: what flagged it. */
+const causeOf = (chain: readonly Amendment[]): FlagCause | null => {
+  let cause: Amendment | undefined;
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const a = chain[i];
+    if (a === undefined || a.payload.content.amendment_alignment === 'aligned') break;
+    cause = a;
+  }
+  if (cause === undefined) return null;
+  const p = cause.payload;
+  return { operation: p.operation, version: p.version, actor: p.actor, reason: p.reason, at: p.timestamp, amendment_hash: cause.hash };
+};
+
+/** What waits for governance, oldest first: review flags with their cause, and drifted embeddings. */
+export const governanceQueue = async (store: LedgerReader, page: { limit: number; cursor?: string | undefined }): Promise<QueuePage> => {
+  const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+  const records = await store.listAwaitingReview(page.limit, after);
+  const chains = await store.getAmendmentsFor(records.map((r) => r.id));
+  const items = records.map((r: EntityRecord): QueueItem => {
+    const flagged = r.content.amendment_alignment !== 'aligned';
+    return {
+      type: flagged ? 'review' : 'embedding_drift',
+      entity_id: r.id,
+      entity_type: r.entity_type,
+      name: r.content.name,
+      status: r.content.status,
+      version: r.version,
+      certified: isCertified(r),
+      amendment_alignment: r.content.amendment_alignment,
+      waiting_since: r.updated_at,
+      cause: flagged ? causeOf(chains.get(r.id) ?? []) : null,
+      drift: r.drift_detector.drifted === true ? r.drift_detector : null,
+    };
+  });
+  const last = records.at(-1);
+  return { items, next_cursor: records.length === page.limit && last !== undefined ? encodeCursor({ updatedAt: last.updated_at, id: last.id }) : null };
+};

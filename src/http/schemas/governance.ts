@@ -1,0 +1,35 @@
+import { Type } from 'typebox';
+import { ALIGNMENTS } from '../../core/entity.ts';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+export const FlagCauseSchema = Type.Object(
+  {
+    operation: Type.String(),
+    version: Type.Integer(),
+    actor: Type.String(),
+    reason: Nullable(Type.String()),
+    at: Type.String(),
+    amendment_hash: Type.String({ description: 'Cite it as a precedent, or find it in the history' }),
+  },
+  { description: 'The amendment that raised the flag' },
+);
+
+export const QueueItemSchema = Type.Object({
+  type: Type.Union([Type.Literal('review'), Type.Literal('embedding_drift')]),
+  entity_id: Type.String(),
+  entity_type: Type.String(),
+  name: Type.String(),
+  status: Type.String(),
+  version: Type.Integer(),
+  certified: Type.Boolean(),
+  amendment_alignment: Type.Union(ALIGNMENTS.map((a) => Type.Literal(a))),
+  waiting_since: Type.String(),
+  cause: Nullable(FlagCauseSchema),
+  drift: Nullable(Type.Record(Type.String(), Type.Unknown())),
+});
+
+export const QueuePageSchema = Type.Object({
+  items: Type.Array(QueueItemSchema),
+  next_cursor: Nullable(Type.String()),
+});
