@@ -51,6 +51,12 @@ const schema = z.object({
     .default('')
     .transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o !== ''))
     .pipe(z.array(z.url().refine((o) => o !== '*', 'no wildcard'))),
+  // Distinct governance actors a certification needs; unset: 2 in production, 1 elsewhere.
+  CERTIFICATION_QUORUM: z.coerce.number().int().min(1).max(10).optional(),
+  CERTIFICATION_REQUEST_TTL: z
+    .string()
+    .regex(/^\d+(s|m|h|d)?$/, 'a duration such as 7d, 12h, 30m or 3600 (seconds)')
+    .default('7d'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1_048_576),
   EMBEDDINGS_PROVIDER: z.enum(['offline', 'http', 'openai']).default('offline'),
@@ -135,4 +141,16 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, options: LoadOp
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return Object.freeze(parsed.data);
+};
+
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** Four-eyes settings: the quorum (2 in production unless set) and how long a request stays open. */
+export const certificationPolicy = (config: Config): { quorum: number; requestTtlMs: number } => {
+  const match = /^(\d+)(s|m|h|d)?$/.exec(config.CERTIFICATION_REQUEST_TTL);
+  const unit = (match?.[2] ?? 's') as keyof typeof UNIT_MS;
+  return {
+    quorum: config.CERTIFICATION_QUORUM ?? (config.NODE_ENV === 'production' ? 2 : 1),
+    requestTtlMs: Number(match?.[1] ?? 0) * UNIT_MS[unit],
+  };
 };

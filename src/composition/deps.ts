@@ -19,7 +19,7 @@ import { runQualityCheck, type QualityRunDeps } from '../core/use-cases/embeddin
 import type { TokenService } from '../http/auth/tokens.ts';
 import type { ApiDeps } from '../http/deps.ts';
 import { systemClock, uuidV7Ids } from './clock-and-ids.ts';
-import type { Config } from './config.ts';
+import { certificationPolicy, type Config } from './config.ts';
 import type { Resources } from './resources.ts';
 import { createEmbeddings, type Embeddings } from './embeddings.ts';
 import { tokenService } from './http.ts';
@@ -81,7 +81,7 @@ export const buildDeps = (input: DepsInput): Deps => {
   const keys = new PgKeyRegistry(db);
   const accounts = new ServiceAccounts(db);
   const tokens = tokenService(config, input.jwtSecret);
-  const write: WriteDeps = { store, ids, clock, signer, publishedKeys: new Set(verifier.keyIds()) };
+  const write: WriteDeps = { store, ids, clock, signer, publishedKeys: new Set(verifier.keyIds()), certification: certificationPolicy(input.config) };
   const audit: AuditDeps = { store, verifier, clock, log };
   const embeddings = createEmbeddings(config, db, input.onCacheError, input.provider);
   const quality = qualityDeps(embeddings, clock);

@@ -8,7 +8,7 @@ import { listKeys, publishKey } from '../adapters/db/key-registry.ts';
 import { migrate, type MigrationResult } from '../adapters/db/migrate.ts';
 import type { SqlPool } from '../adapters/db/sql.ts';
 import type { PublicKeyRecord } from '../core/ports/keys.ts';
-import type { Config } from './config.ts';
+import { certificationPolicy, type Config } from './config.ts';
 
 /**
  * Everything that must be opened or read before Plant can be wired: the database (migrated, and
@@ -68,7 +68,12 @@ export interface OpenOptions {
  * PGlite in the data directory, migrated as its superuser, then switched to the application role.
  */
 export const openDatabase = async (config: Config, options: OpenOptions): Promise<{ db: SqlPool; migration: MigrationResult | null }> => {
-  const migrateOptions = { appRole: config.DB_APP_ROLE, appPassword: config.DB_APP_PASSWORD, vectorIndex: config.EMBEDDINGS_INDEX };
+  const migrateOptions = {
+    appRole: config.DB_APP_ROLE,
+    appPassword: config.DB_APP_PASSWORD,
+    vectorIndex: config.EMBEDDINGS_INDEX,
+    certificationQuorum: certificationPolicy(config).quorum,
+  };
   if (config.DATABASE_URL === undefined && config.APP_DATABASE_URL === undefined) {
     const dataDir = path.resolve(config.PLANT_DATA_DIR);
     mkdirSync(dataDir, { recursive: true });

@@ -35,6 +35,8 @@ export const OPERATIONS = [
   'delete',
   'require_review',
   'review',
+  'certification_approval',
+  'certification_rejected',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
@@ -49,6 +51,22 @@ export interface Certification {
   revoked_by: string | null;
   revoked_at: string | null;
   revocation_reason: string | null;
+  /** Every governance actor whose approval the certification counted (four-eyes). */
+  approved_by?: string[];
+  /** An open request: approvals so far, waiting for the quorum. */
+  request?: CertificationRequest | null;
+}
+
+export interface CertificationApproval {
+  actor: string;
+  at: string;
+  reason: string | null;
+}
+
+export interface CertificationRequest {
+  opened_at: string;
+  expires_at: string;
+  approvals: CertificationApproval[];
 }
 
 /** Fields every kind carries in its governed content. */
@@ -138,6 +156,10 @@ export const uncertified = (): Certification => ({
   revoked_at: null,
   revocation_reason: null,
 });
+
+/** The certification request the record holds (open or expired), if any. */
+export const certificationRequest = (record: EntityRecord): CertificationRequest | null =>
+  (record.content as Partial<SkillContent>).certification?.request ?? null;
 
 export const isCertified = (record: EntityRecord): boolean => {
   const content = record.content as Partial<SkillContent>;

@@ -12,6 +12,7 @@ export const DOMAIN_ERROR_CODES = {
   DUPLICATE_ENTITY: 'Another non-deleted entity of the same kind already has this name or external id.',
   INVALID_STATE: 'The operation is not allowed in the entity\'s current status or kind.',
   CONCURRENT_MODIFICATION: 'The write conflicted with another write and could not be serialized; retry it.',
+  DUPLICATE_APPROVAL: 'This governance actor already approved the open certification request; another actor must approve.',
   FORBIDDEN: 'The caller is known but its roles do not allow this operation.',
 } as const;
 

@@ -15,10 +15,12 @@ export const WRITER_ROLE = { Skill: 'governance', JobRole: 'governance', Industr
  * (0001_ledger.sql, amendments_insert and entities_insert/update). Stores that have no database
  * under them (the in-memory twin) enforce it from here.
  */
+const GOVERNANCE_ONLY: ReadonlySet<string> = new Set(['certify', 'decertify', 'review', 'certification_approval', 'certification_rejected']);
+
 export const mayAppend = (roles: readonly string[], kind: string, operation: string, birth: boolean): boolean => {
   const entityRow = birth ? hasAnyRole(roles, ['operator', 'governance']) : hasAnyRole(roles, ['operator', 'governance', 'auditor']);
   if (!entityRow) return false;
-  if (operation === 'certify' || operation === 'decertify' || operation === 'review') return hasAnyRole(roles, ['governance']);
+  if (GOVERNANCE_ONLY.has(operation)) return hasAnyRole(roles, ['governance']);
   if (operation === 'require_review') return hasAnyRole(roles, ['governance', 'operator']);
   if (kind === 'Skill' || kind === 'JobRole' || kind === 'Industry') return hasAnyRole(roles, ['governance']);
   return hasAnyRole(roles, ['operator']);

@@ -14,7 +14,7 @@ export interface WriterDeps {
 }
 
 /** Operations that only move an entity through its lifecycle; relational rules are reported, not enforced. */
-const LIFECYCLE: ReadonlySet<Operation> = new Set(['deprecate', 'archive', 'delete', 'decertify', 'require_review', 'supersede']);
+const LIFECYCLE: ReadonlySet<Operation> = new Set(['deprecate', 'archive', 'delete', 'decertify', 'require_review', 'supersede', 'certification_rejected']);
 
 export interface AppendArgs {
   tx: LedgerTx;

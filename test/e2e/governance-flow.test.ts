@@ -13,7 +13,7 @@ const cli = path.join(root, 'bin/plant.js');
  */
 describe('governance flow against a running server (embedded database)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'plant-flow-'));
-  const env = { ...process.env, PLANT_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: '', SIGNING_ALGORITHM: 'Ed25519', PLANT_SEED: 'false' };
+  const env = { ...process.env, PLANT_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: '', SIGNING_ALGORITHM: 'Ed25519', PLANT_SEED: 'false', CERTIFICATION_QUORUM: '2' };
   let server: ChildProcess;
   let base = '';
 
@@ -50,8 +50,9 @@ describe('governance flow against a running server (embedded database)', () => {
     return { status: res.status, json: (await res.json()) as T };
   };
 
-  it('industry → skills → certify → job role → certify → agents → team → assign → audit', async () => {
+  it('industry → skills → four-eyes certify → job role → four-eyes certify → agents → team → assign → audit → review', async () => {
     const gov = token('governance', 'governance-officer');
+    const gov2 = token('governance', 'second-officer');
     const ops = token('operator', 'platform-engineer');
     const auditor = token('auditor', 'external-auditor');
     type E = { id: string; version: number; team_id?: string; agents?: string[] };
@@ -62,13 +63,19 @@ describe('governance flow against a running server (embedded database)', () => {
     const ppc = await call<E>('POST', '/api/v1/genesis/skills', gov, { name: 'PPC Advertising', description: 'Paid search', category: 'technical' });
     for (const skill of [seo, ppc]) {
       expect(skill.status).toBe(201);
-      expect((await call('POST', `/api/v1/genesis/skills/${skill.json.id}/certify`, gov, { reason: 'reviewed' })).status).toBe(200);
+      // CERTIFICATION_QUORUM=2: the first officer's approval waits (202), the second completes it.
+      expect((await call('POST', `/api/v1/genesis/skills/${skill.json.id}/certify`, gov, { reason: 'reviewed' })).status).toBe(202);
+      expect((await call<{ error_code: string }>('POST', `/api/v1/genesis/skills/${skill.json.id}/certify`, gov, {})).json.error_code).toBe('DUPLICATE_APPROVAL');
+      expect((await call('POST', `/api/v1/genesis/skills/${skill.json.id}/certify`, gov2, { reason: 'agreed' })).status).toBe(200);
     }
     const role = await call<E>('POST', '/api/v1/genesis/job-roles', gov, {
       name: 'SEO Specialist', description: 'Owns organic search', required_skills: [seo.json.id, ppc.json.id], industry_id: industry.json.id,
     });
     expect(role.status).toBe(201);
-    expect((await call('POST', `/api/v1/genesis/job-roles/${role.json.id}/certify`, gov, {})).status).toBe(200);
+    expect((await call('POST', `/api/v1/genesis/job-roles/${role.json.id}/certify`, gov, {})).status).toBe(202);
+    const waiting = await call<{ items: { type: string; entity_id: string }[] }>('GET', '/api/v1/governance/queue', auditor);
+    expect(waiting.json.items).toEqual([expect.objectContaining({ type: 'certification_request', entity_id: role.json.id })]);
+    expect((await call('POST', `/api/v1/genesis/job-roles/${role.json.id}/certify`, gov2, {})).status).toBe(200);
 
     const birth = (name: string) =>
       call<E>('POST', '/api/v1/agents', ops, { name, skill_id: seo.json.id, job_role_id: role.json.id, industry_id: industry.json.id });
@@ -90,5 +97,16 @@ describe('governance flow against a running server (embedded database)', () => {
     const history = await call<{ amendments: { actor: string; operation: string }[] }>('GET', `/api/v1/entities/${nova.json.id}/history`, auditor);
     expect(history.json.amendments.map((a) => `${a.operation}:${a.actor}`)).toEqual(['create:platform-engineer', 'assign_team:platform-engineer']);
     expect((await call('POST', '/api/v1/genesis/skills', ops, { name: 'X', description: 'd', category: 'technical' })).status).toBe(403);
+
+    // Changing certified content sends it, and what is built on it, to the queue; reviews clear it.
+    await call('POST', `/api/v1/entities/${seo.json.id}/evolve`, gov, { changes: { description: 'Search engine optimisation, local too' } });
+    const queue = await call<{ items: { entity_id: string }[] }>('GET', '/api/v1/governance/queue', auditor);
+    const flagged = queue.json.items.map((i) => i.entity_id);
+    expect(flagged.sort()).toEqual([seo.json.id, role.json.id, ava.json.id, nova.json.id, team.json.id].sort());
+    expect((await call('POST', `/api/v1/entities/${ava.json.id}/review`, ops, { outcome: 'still_valid', reason: 'x' })).status).toBe(403);
+    for (const id of flagged) {
+      expect((await call('POST', `/api/v1/entities/${id}/review`, gov2, { outcome: 'still_valid', reason: 'local SEO is the same craft' })).status).toBe(200);
+    }
+    expect((await call<{ items: unknown[] }>('GET', '/api/v1/governance/queue', auditor)).json.items).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import type { Role } from '../../src/core/roles.ts';
 import { buildApp } from '../../src/http/app.ts';
 import type { TokenService } from '../../src/http/auth/tokens.ts';
 import type { ApiDeps, HttpOptions } from '../../src/http/deps.ts';
+import type { DepsInput } from '../../src/composition/deps.ts';
 import type { TestEngine } from './engines.ts';
 import { createTestLedger, type TestLedger } from './ledger.ts';
 
@@ -26,8 +27,13 @@ export const DEFAULT_HTTP: HttpOptions = {
   bodyLimitBytes: 1_048_576,
 };
 
-export const createTestApi = async (engine: TestEngine, options: Partial<HttpOptions> = {}, override: Partial<ApiDeps> = {}): Promise<TestApi> => {
-  const t = await createTestLedger(engine);
+export const createTestApi = async (
+  engine: TestEngine,
+  options: Partial<HttpOptions> = {},
+  override: Partial<ApiDeps> = {},
+  ledger: Partial<DepsInput> = {},
+): Promise<TestApi> => {
+  const t = await createTestLedger(engine, 'Ed25519', ledger);
   const tokens = t.deps.tokens;
   const deps: ApiDeps = { ...t.deps.api, ...override };
   const app = await buildApp(deps, { ...DEFAULT_HTTP, ...options });

@@ -55,7 +55,8 @@ const DEPENDENTS_SQL = ((): string => {
   return `SELECT id FROM entities WHERE status <> 'deleted' AND id <> $1::uuid AND (${arms.join(' OR ')}) ORDER BY id`;
 })();
 
-const AWAITING_REVIEW = `status <> 'deleted' AND (content ->> 'amendment_alignment' IN ('requires_review', 'drifted') OR drift_detector ->> 'drifted' = 'true')`;
+const AWAITING_REVIEW = `status <> 'deleted' AND (content ->> 'amendment_alignment' IN ('requires_review', 'drifted') OR drift_detector ->> 'drifted' = 'true'
+  OR jsonb_typeof(content #> '{certification,request}') = 'object')`;
 
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 6;
@@ -83,6 +84,10 @@ const translate = (error: unknown, records: readonly EntityRecord[] = []): unkno
   }
   if (code === '42501') {
     return new DomainError('FORBIDDEN', 'The database refused this write for the current roles (row-level security)');
+  }
+  if (code === 'PL006') {
+    // The quorum the database holds (plant migrate records CERTIFICATION_QUORUM) is above what this server counted.
+    return new DomainError('FORBIDDEN', 'The database requires more distinct governance approvals before this certification');
   }
   return error;
 };
@@ -337,7 +342,7 @@ export class PgLedgerStore implements LedgerStore {
   }
 
   async listAwaitingReview(limit: number, after?: QueueCursor): Promise<EntityRecord[]> {
-    // The predicate is entities_flagged's (0005_review.sql), so the partial index serves it.
+    // The predicate is entities_waiting's (0006_four_eyes.sql), so the partial index serves it.
     const { rows } = await this.pool.query<EntityRow>(
       `SELECT ${ENTITY_COLUMNS} FROM entities
         WHERE ${AWAITING_REVIEW} ${after === undefined ? '' : 'AND (updated_at, id) > ($2::timestamptz, $3::uuid)'}

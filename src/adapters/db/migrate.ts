@@ -44,7 +44,14 @@ const LOCK_KEY = 7_303_514_201;
  */
 export const migrate = async (
   owner: SqlPool,
-  options: { appRole: string; appPassword?: string | undefined; files?: MigrationFile[]; vectorIndex?: VectorIndex },
+  options: {
+    appRole: string;
+    appPassword?: string | undefined;
+    files?: MigrationFile[];
+    vectorIndex?: VectorIndex;
+    /** Recorded for the database's own four-eyes check (0006_four_eyes.sql). */
+    certificationQuorum?: number | undefined;
+  },
 ): Promise<MigrationResult> => {
   const files = options.files ?? readMigrations();
   await owner.exec(`CREATE TABLE IF NOT EXISTS plant_migrations (
@@ -70,6 +77,9 @@ export const migrate = async (
   await owner.exec('GRANT SELECT ON plant_migrations TO plant_service');
   await ensureAppRole(owner, options.appRole, options.appPassword);
   if (options.vectorIndex !== undefined) await ensureVectorIndex(owner, options.vectorIndex);
+  if (options.certificationQuorum !== undefined) {
+    await owner.query("UPDATE plant_settings SET value = to_jsonb($1::integer) WHERE key = 'certification_quorum'", [options.certificationQuorum]);
+  }
   return { applied, current: files.at(-1)?.version ?? 0 };
 };
 

@@ -1,6 +1,6 @@
 import { GENESIS_HASH, type Amendment } from '../../core/amendment.ts';
 import { canonicalJson } from '../../core/canonical.ts';
-import { isCertified, UUID_PATTERN, type EntityKind, type EntityRecord, type Status } from '../../core/entity.ts';
+import { certificationRequest, isCertified, UUID_PATTERN, type EntityKind, type EntityRecord, type Status } from '../../core/entity.ts';
 import { DomainError } from '../../core/errors.ts';
 import type { Actor, AuditMark, LedgerStore, LedgerTx, ListFilter, QueueCursor } from '../../core/ports/ledger.ts';
 import { dependentFields } from '../../core/reference-fields.ts';
@@ -114,7 +114,7 @@ export class MemoryLedgerStore implements LedgerStore {
     const cursorOf = (r: EntityRecord): QueueCursor => ({ updatedAt: r.updated_at, id: r.id });
     const rows = [...this.state.entities.values()]
       .filter((r) => r.content.status !== 'deleted')
-      .filter((r) => r.content.amendment_alignment !== 'aligned' || r.drift_detector.drifted === true)
+      .filter((r) => r.content.amendment_alignment !== 'aligned' || r.drift_detector.drifted === true || certificationRequest(r) !== null)
       .filter((r) => after === undefined || order(cursorOf(r), after) > 0)
       .sort((x, y) => order(cursorOf(x), cursorOf(y)));
     return Promise.resolve(copy(rows.slice(0, limit)));

@@ -1,6 +1,15 @@
 import type { Command } from 'commander';
-import { governanceQueue, type QueuePage } from '../../core/use-cases/governance-queue.ts';
+import { governanceQueue, type QueueItem, type QueuePage } from '../../core/use-cases/governance-queue.ts';
 import { callServer, CommandFailure, print, printJson, table, withContext } from '../shared.ts';
+
+const why = (i: QueueItem): string => {
+  if (i.request !== null) {
+    const who = i.request.approvals.map((a) => a.actor).join(', ');
+    return `${i.request.approvals.length} of ${i.request.quorum} approvals (${who}); ${i.request.expired ? 'expired' : 'expires'} ${i.request.expires_at}`;
+  }
+  if (i.type === 'embedding_drift') return 'embedding drifted from its text';
+  return `${i.cause?.operation ?? '?'} by ${i.cause?.actor ?? '?'}: ${i.cause?.reason ?? '(no reason)'}`;
+};
 
 const render = (page: QueuePage): string => {
   if (page.items.length === 0) return 'Nothing waits for governance.';
@@ -13,7 +22,7 @@ const render = (page: QueuePage): string => {
         i.entity_type,
         i.name,
         i.entity_id,
-        i.type === 'embedding_drift' ? 'embedding drifted from its text' : `${i.cause?.operation ?? '?'} by ${i.cause?.actor ?? '?'}: ${i.cause?.reason ?? '(no reason)'}`,
+        why(i),
       ]),
     ),
     ...(page.next_cursor === null ? [] : ['', `more: --cursor ${page.next_cursor}`]),
@@ -24,7 +33,7 @@ export const registerGovernance = (program: Command): void => {
   const governance = program.command('governance').description('What waits for governance, and its decisions');
   governance
     .command('queue')
-    .description('Entities requiring review (and why) and drifted embeddings, oldest first')
+    .description('Open certification requests, entities requiring review (and why) and drifted embeddings, oldest first')
     .option('-n, --limit <n>', 'how many (1-200)', '50')
     .option('--cursor <cursor>', 'the next page (printed after a full page)')
     .option('--json', 'print the page as JSON')
@@ -38,7 +47,7 @@ export const registerGovernance = (program: Command): void => {
         const params = new URLSearchParams({ limit: String(limit), ...(options.cursor === undefined ? {} : { cursor: options.cursor }) });
         page = (await (await callServer(options.url, options.token, 'GET', `/api/v1/governance/queue?${params.toString()}`)).json()) as QueuePage;
       } else {
-        page = await withContext(({ store }) => governanceQueue(store, { limit, cursor: options.cursor }));
+        page = await withContext(({ write }) => governanceQueue(write, { limit, cursor: options.cursor }));
       }
       if (options.json === true) printJson(page);
       else print(render(page));

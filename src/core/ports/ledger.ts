@@ -42,8 +42,8 @@ export interface LedgerReader {
   /** Ids of entities of the given kinds (all statuses when `statuses` is omitted), in id order. */
   listIds(kinds: readonly EntityKind[], statuses?: readonly Status[]): Promise<string[]>;
   /**
-   * Live entities waiting for governance (alignment other than aligned, or embeddings the last
-   * quality run found drifted), oldest last change first; `after` is the last row of the page before.
+   * Live entities waiting for governance (alignment other than aligned, embeddings the last
+   * quality run found drifted, or an open certification request), oldest last change first; `after` is the last row of the page before.
    */
   listAwaitingReview(limit: number, after?: QueueCursor): Promise<EntityRecord[]>;
   countByKind(): Promise<Record<string, number>>;

@@ -1,4 +1,4 @@
-import type { Alignment, EntityRecord, SkillContent } from '../entity.ts';
+import type { Alignment, Certification, CertificationRequest, EntityRecord, SkillContent } from '../entity.ts';
 import { DomainError } from '../errors.ts';
 import type { Actor, LedgerTx } from '../ports/ledger.ts';
 import { appendAmendment, displayKind } from '../writer.ts';
@@ -12,10 +12,27 @@ export interface CertificationInput {
 
 type Certifiable = 'Skill' | 'JobRole';
 
+/** How many distinct governance actors must agree, and how long a request stays open. */
+export interface CertificationPolicy {
+  quorum: number;
+  requestTtlMs: number;
+}
+
+export const DEFAULT_CERTIFICATION_POLICY: CertificationPolicy = { quorum: 1, requestTtlMs: 7 * 24 * 3600 * 1000 };
+
+/** An open request, or null when there is none or it expired (expired approvals no longer count). */
+export const openRequest = (certification: Certification, now: string): CertificationRequest | null => {
+  const request = certification.request ?? null;
+  return request !== null && Date.parse(request.expires_at) > Date.parse(now) ? request : null;
+};
+
 /**
- * Certification is a signed amendment carrying the certifier (from the token), the reason and
- * the time. Row-level security refuses a certify/decertify amendment from a session without the
- * governance role, so this holds even for raw SQL.
+ * Four-eyes certification. Each governance actor's call records a signed `certification_approval`
+ * on the entity; the call that brings the quorum of distinct actors records the `certify`
+ * amendment naming every approver (the entity returned says which happened: certified, or an open
+ * `certification.request`). With a quorum of 1 the first call certifies, as before. The
+ * database counts the approvals again before it accepts a `certify` (0006_four_eyes.sql), and
+ * row-level security keeps every step to the governance role.
  */
 export const certify = async (
   deps: WriteDeps,
@@ -23,8 +40,9 @@ export const certify = async (
   kind: Certifiable,
   id: string,
   input: CertificationInput,
-): Promise<EntityRecord> =>
-  deps.store.write(actor, async (tx) => {
+): Promise<EntityRecord> => {
+  const policy = deps.certification ?? DEFAULT_CERTIFICATION_POLICY;
+  return deps.store.write(actor, async (tx) => {
     const current = await lockExisting(tx, id, kind);
     assertWritable(current, 'certify');
     const content = current.content as SkillContent;
@@ -32,18 +50,60 @@ export const certify = async (
       throw new DomainError('INVALID_STATE', `${displayKind(kind)} ${id} is already certified`);
     }
     const now = deps.clock.now();
-    const next = {
-      ...content,
-      certification: {
+    const reason = input.reason ?? null;
+    const request = openRequest(content.certification, now);
+    const approvals = request?.approvals ?? [];
+    if (approvals.some((a) => a.actor === actor.subject)) {
+      throw new DomainError('DUPLICATE_APPROVAL', `${actor.subject} already approved certifying ${displayKind(kind)} ${id}; it needs ${policy.quorum} distinct governance actors`);
+    }
+    const approvers = [...approvals.map((a) => a.actor), actor.subject];
+    if (approvers.length >= policy.quorum) {
+      const certification: Certification = {
         ...content.certification,
         certified: true,
         certified_by: actor.subject,
         certified_at: now,
-        certification_reason: input.reason ?? null,
-      },
+        certification_reason: reason,
+        approved_by: approvers,
+        request: null,
+      };
+      return appendAmendment(deps, { tx, actor, id, kind, current, content: { ...content, certification }, operation: 'certify', reason });
+    }
+    const opened = request?.opened_at ?? now;
+    const next: CertificationRequest = {
+      opened_at: opened,
+      expires_at: request?.expires_at ?? new Date(Date.parse(now) + policy.requestTtlMs).toISOString(),
+      approvals: [...approvals, { actor: actor.subject, at: now, reason }],
     };
-    return appendAmendment(deps, { tx, actor, id, kind, current, content: next, operation: 'certify', reason: input.reason ?? null });
+    const certification: Certification = { ...content.certification, request: next };
+    return appendAmendment(deps, {
+      tx, actor, id, kind, current, content: { ...content, certification }, operation: 'certification_approval', reason,
+    });
   });
+};
+
+/** Closes an open certification request with a reason; approvals so far stop counting. */
+export const rejectCertification = async (
+  deps: WriteDeps,
+  actor: Actor,
+  kind: Certifiable,
+  id: string,
+  input: { reason: string },
+): Promise<EntityRecord> => {
+  if (input.reason.trim() === '') throw new DomainError('VALIDATION_ERROR', 'A rejection needs a reason', { errors: [{ field: 'reason', message: 'must not be empty' }] });
+  return deps.store.write(actor, async (tx) => {
+    const current = await lockExisting(tx, id, kind);
+    const content = current.content as SkillContent;
+    if (openRequest(content.certification, deps.clock.now()) === null) {
+      const why = content.certification.request == null ? 'has no open certification request' : 'has a certification request that expired';
+      throw new DomainError('INVALID_STATE', `${displayKind(kind)} ${id} ${why}`);
+    }
+    const certification: Certification = { ...content.certification, request: null };
+    return appendAmendment(deps, {
+      tx, actor, id, kind, current, content: { ...content, certification }, operation: 'certification_rejected', reason: input.reason,
+    });
+  });
+};
 
 /** Revokes certification and flags every transitive dependent for review; history is never rewritten. */
 export const decertify = async (

@@ -1,7 +1,9 @@
 import type { Amendment } from '../amendment.ts';
-import { isCertified, UUID_PATTERN, type Alignment, type EntityKind, type EntityRecord, type JsonObject, type Status } from '../entity.ts';
+import { certificationRequest, isCertified, UUID_PATTERN, type Alignment, type CertificationRequest, type EntityKind, type EntityRecord, type JsonObject, type Status } from '../entity.ts';
 import { DomainError } from '../errors.ts';
-import type { LedgerReader, QueueCursor } from '../ports/ledger.ts';
+import type { QueueCursor } from '../ports/ledger.ts';
+import { DEFAULT_CERTIFICATION_POLICY } from './certification.ts';
+import type { WriteDeps } from './deps.ts';
 
 /** The amendment that raised a flag: who, when, why, and its hash to cite. */
 export interface FlagCause {
@@ -13,9 +15,19 @@ export interface FlagCause {
   amendment_hash: string;
 }
 
+/** An open (or expired, not yet closed) request to certify, with the approvals so far. */
+export interface QueueRequest extends CertificationRequest {
+  quorum: number;
+  /** Past `expires_at`: its approvals no longer count, and the next approval opens a new request. */
+  expired: boolean;
+}
+
 export interface QueueItem {
-  /** `review`: the entity's alignment is not `aligned`; `embedding_drift`: only its embedding drifted. */
-  type: 'review' | 'embedding_drift';
+  /**
+   * `certification_request`: approvals wait for the quorum; `review`: the entity's alignment is
+   * not `aligned`; `embedding_drift`: only its embedding drifted.
+   */
+  type: 'certification_request' | 'review' | 'embedding_drift';
   entity_id: string;
   entity_type: EntityKind;
   name: string;
@@ -26,6 +38,7 @@ export interface QueueItem {
   waiting_since: string;
   cause: FlagCause | null;
   drift: JsonObject | null;
+  request: QueueRequest | null;
 }
 
 export interface QueuePage {
@@ -61,15 +74,22 @@ const causeOf = (chain: readonly Amendment[]): FlagCause | null => {
   return { operation: p.operation, version: p.version, actor: p.actor, reason: p.reason, at: p.timestamp, amendment_hash: cause.hash };
 };
 
-/** What waits for governance, oldest first: review flags with their cause, and drifted embeddings. */
-export const governanceQueue = async (store: LedgerReader, page: { limit: number; cursor?: string | undefined }): Promise<QueuePage> => {
+/** The store to read, the clock requests are judged expired by, and the quorum they wait for. */
+export type QueueDeps = Pick<WriteDeps, 'store' | 'clock' | 'certification'>;
+
+/** What waits for governance, oldest first: certification requests, review flags with their cause, drifted embeddings. */
+export const governanceQueue = async (deps: QueueDeps, page: { limit: number; cursor?: string | undefined }): Promise<QueuePage> => {
+  const { store } = deps;
+  const now = deps.clock.now();
+  const quorum = (deps.certification ?? DEFAULT_CERTIFICATION_POLICY).quorum;
   const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
   const records = await store.listAwaitingReview(page.limit, after);
   const chains = await store.getAmendmentsFor(records.map((r) => r.id));
   const items = records.map((r: EntityRecord): QueueItem => {
     const flagged = r.content.amendment_alignment !== 'aligned';
+    const request = certificationRequest(r);
     return {
-      type: flagged ? 'review' : 'embedding_drift',
+      type: request !== null ? 'certification_request' : flagged ? 'review' : 'embedding_drift',
       entity_id: r.id,
       entity_type: r.entity_type,
       name: r.content.name,
@@ -80,6 +100,7 @@ export const governanceQueue = async (store: LedgerReader, page: { limit: number
       waiting_since: r.updated_at,
       cause: flagged ? causeOf(chains.get(r.id) ?? []) : null,
       drift: r.drift_detector.drifted === true ? r.drift_detector : null,
+      request: request === null ? null : { ...request, quorum, expired: Date.parse(request.expires_at) <= Date.parse(now) },
     };
   });
   const last = records.at(-1);

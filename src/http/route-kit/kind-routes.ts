@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import type { EntityKind } from '../../core/entity.ts';
+import { isCertified, type EntityKind } from '../../core/entity.ts';
 import { DomainError } from '../../core/errors.ts';
-import { certify, decertify } from '../../core/use-cases/certification.ts';
+import { certify, decertify, rejectCertification } from '../../core/use-cases/certification.ts';
 import { displayKind } from '../../core/writer.ts';
 import { actorOf } from '../auth/guard.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -111,21 +111,44 @@ export const registerCertification = (
         tags: [tag],
         summary:
           action === 'certify'
-            ? `Certify a ${displayKind(kind)} (signed amendment with certifier, reason, time)`
+            ? `Approve certifying a ${displayKind(kind)}: 200 when the quorum of distinct governance actors is reached (the certify amendment names them), 202 while the request waits for more approvals`
             : `Revoke a ${displayKind(kind)}'s certification and flag its dependents for review`,
         params: IdParams,
         body: optionalBody(CertifyBody),
+        response: { 200: entityRef, ...(action === 'certify' ? { 202: entityRef } : {}), ...errorResponses(401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as IdParams;
+      const body = (request.body ?? {}) as Static<typeof CertifyBody>;
+      const input = { reason: typeof body.reason === 'string' ? body.reason : null };
+      const actor = actorOf(request);
+      if (action === 'decertify') return toView((await decertify(deps.write, actor, kind, id, input)).entity);
+      const record = await certify(deps.write, actor, kind, id, input);
+      return reply.code(isCertified(record) ? 200 : 202).send(toView(record));
+    },
+  );
+};
+
+const RejectBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
+
+/** Closes an open certification request: its approvals stop counting. */
+export const registerCertificationReject = (app: FastifyInstance, deps: Pick<ApiDeps, 'write'>, kind: 'Skill' | 'JobRole', path: string, tag: string): void => {
+  app.post(
+    path,
+    {
+      config: { access: ['governance'] },
+      schema: {
+        tags: [tag],
+        summary: `Reject the open request to certify a ${displayKind(kind)}, with a reason`,
+        params: IdParams,
+        body: RejectBody,
         response: { 200: entityRef, ...errorResponses(401, 403, 404, 409, 422) },
       },
     },
     async (request) => {
       const { id } = request.params as IdParams;
-      const body = (request.body ?? {}) as Static<typeof CertifyBody>;
-      const input = { reason: typeof body.reason === 'string' ? body.reason : null };
-      const actor = actorOf(request);
-      const record =
-        action === 'certify' ? await certify(deps.write, actor, kind, id, input) : (await decertify(deps.write, actor, kind, id, input)).entity;
-      return toView(record);
+      return toView(await rejectCertification(deps.write, actorOf(request), kind, id, request.body as Static<typeof RejectBody>));
     },
   );
 };

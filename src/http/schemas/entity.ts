@@ -13,6 +13,20 @@ const Certification = Type.Object({
   revoked_by: nullable(Type.String()),
   revoked_at: nullable(Type.String()),
   revocation_reason: nullable(Type.String()),
+  approved_by: Type.Optional(Type.Array(Type.String(), { description: 'The distinct governance actors whose approvals the certification counted' })),
+  request: Type.Optional(
+    Type.Union([
+      Type.Object(
+        {
+          opened_at: Type.String(),
+          expires_at: Type.String(),
+          approvals: Type.Array(Type.Object({ actor: Type.String(), at: Type.String(), reason: nullable(Type.String()) })),
+        },
+        { description: 'An open request to certify, waiting for the quorum (CERTIFICATION_QUORUM)' },
+      ),
+      Type.Null(),
+    ]),
+  ),
 });
 
 /**

@@ -15,8 +15,19 @@ export const FlagCauseSchema = Type.Object(
   { description: 'The amendment that raised the flag' },
 );
 
+export const QueueRequestSchema = Type.Object(
+  {
+    opened_at: Type.String(),
+    expires_at: Type.String(),
+    approvals: Type.Array(Type.Object({ actor: Type.String(), at: Type.String(), reason: Nullable(Type.String()) })),
+    quorum: Type.Integer({ description: 'Distinct governance approvals the certification needs' }),
+    expired: Type.Boolean({ description: 'Past expires_at: these approvals no longer count' }),
+  },
+  { description: 'An open certification request and its approvals so far' },
+);
+
 export const QueueItemSchema = Type.Object({
-  type: Type.Union([Type.Literal('review'), Type.Literal('embedding_drift')]),
+  type: Type.Union([Type.Literal('certification_request'), Type.Literal('review'), Type.Literal('embedding_drift')]),
   entity_id: Type.String(),
   entity_type: Type.String(),
   name: Type.String(),
@@ -27,6 +38,7 @@ export const QueueItemSchema = Type.Object({
   waiting_since: Type.String(),
   cause: Nullable(FlagCauseSchema),
   drift: Nullable(Type.Record(Type.String(), Type.Unknown())),
+  request: Nullable(QueueRequestSchema),
 });
 
 export const QueuePageSchema = Type.Object({

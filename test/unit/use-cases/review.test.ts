@@ -17,7 +17,7 @@ describe('governance reviews', () => {
     expect(evolved.content).toMatchObject({ amendment_alignment: 'requires_review', certification: { certified: true } });
     for (const id of [g.role.id, agent.id]) expect((await m.store.getEntity(id))?.content.amendment_alignment).toBe('requires_review');
 
-    const queue = await governanceQueue(m.store, { limit: 10 });
+    const queue = await governanceQueue(m.write, { limit: 10 });
     expect(queue.items.map((i) => i.entity_id).sort()).toEqual([g.skill.id, g.role.id, agent.id].sort());
     const skillItem = queue.items.find((i) => i.entity_id === g.skill.id);
     expect(skillItem).toMatchObject({ type: 'review', certified: true, cause: { operation: 'evolve', version: evolved.version, actor: GOVERNANCE.subject } });
@@ -28,7 +28,7 @@ describe('governance reviews', () => {
     expect((await m.store.getAmendments(g.skill.id)).at(-1)?.payload).toMatchObject({ operation: 'review', reason: 'video is in scope', actor: GOVERNANCE.subject });
     await reviewEntity(m.write, GOVERNANCE, g.role.id, { outcome: 'still_valid', reason: 'unchanged' });
     await reviewEntity(m.write, GOVERNANCE, agent.id, { outcome: 'still_valid', reason: 'unchanged' });
-    expect((await governanceQueue(m.store, { limit: 10 })).items).toEqual([]);
+    expect((await governanceQueue(m.write, { limit: 10 })).items).toEqual([]);
   });
 
   it('an uncertified skill evolves as before: aligned, dependents flagged only where rules now fail', async () => {
@@ -69,16 +69,16 @@ describe('governance reviews', () => {
     const g = await f.graph(m.write);
     for (let i = 0; i < 3; i++) await f.agent(m.write, g);
     await decertify(m.write, GOVERNANCE, 'Skill', g.skill.id, { reason: 'outdated' });
-    const first = await governanceQueue(m.store, { limit: 2 });
+    const first = await governanceQueue(m.write, { limit: 2 });
     expect(first.items).toHaveLength(2);
     expect(first.next_cursor).not.toBeNull();
-    const second = await governanceQueue(m.store, { limit: 2, cursor: first.next_cursor ?? '' });
+    const second = await governanceQueue(m.write, { limit: 2, cursor: first.next_cursor ?? '' });
     expect(second.items).toHaveLength(2);
     // A full page cannot know it was the last: the next one is empty and ends the walk.
-    expect(await governanceQueue(m.store, { limit: 2, cursor: second.next_cursor ?? '' })).toEqual({ items: [], next_cursor: null });
+    expect(await governanceQueue(m.write, { limit: 2, cursor: second.next_cursor ?? '' })).toEqual({ items: [], next_cursor: null });
     expect(new Set([...first.items, ...second.items].map((i) => i.entity_id)).size).toBe(4);
     for (const bad of ['nope', Buffer.from('["2026-01-01", "x"]').toString('base64url')]) {
-      await expect(governanceQueue(m.store, { limit: 2, cursor: bad })).rejects.toMatchObject({ code: 'VALIDATION_ERROR', errors: [{ field: 'cursor' }] });
+      await expect(governanceQueue(m.write, { limit: 2, cursor: bad })).rejects.toMatchObject({ code: 'VALIDATION_ERROR', errors: [{ field: 'cursor' }] });
     }
   });
 });

@@ -13,7 +13,7 @@ const Query = Type.Object(
   { additionalProperties: false },
 );
 
-export const registerGetQueue = (app: FastifyInstance, deps: Pick<ApiDeps, 'store'>): void => {
+export const registerGetQueue = (app: FastifyInstance, deps: Pick<ApiDeps, 'write'>): void => {
   app.get(
     '/api/v1/governance/queue',
     {
@@ -27,7 +27,7 @@ export const registerGetQueue = (app: FastifyInstance, deps: Pick<ApiDeps, 'stor
     },
     async (request) => {
       const q = request.query as Static<typeof Query>;
-      return governanceQueue(deps.store, { limit: q.limit ?? 50, cursor: q.cursor });
+      return governanceQueue(deps.write, { limit: q.limit ?? 50, cursor: q.cursor });
     },
   );
 };
