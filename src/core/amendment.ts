@@ -32,6 +32,8 @@ export interface AmendmentPayload {
   prev_hash: string;
   key_id: string;
   alg: SignatureAlgorithm;
+  /** Earlier decisions (amendment hashes) a governance decision cites; present only when it cites any. */
+  precedents?: string[];
 }
 
 export interface Amendment {

@@ -28,6 +28,8 @@ export interface AppendArgs {
   reason: string | null;
   /** Records already loaded in this transaction (e.g. other entities written in the same call). */
   known?: ReadonlyMap<string, EntityRecord>;
+  /** Amendment hashes a governance decision cites (checked to exist by the caller). */
+  precedents?: readonly string[] | undefined;
 }
 
 /** Loads (share-locks) what the rules consult, preferring records already loaded in this write. */
@@ -102,6 +104,8 @@ export const signAndStore = async (deps: WriterDeps, args: AppendArgs, result: V
     prev_hash: current?.version_hash ?? GENESIS_HASH,
     key_id: deps.signer.keyId,
     alg: deps.signer.algorithm,
+    // Absent rather than empty, so payloads that cite nothing keep the bytes they always had.
+    ...(args.precedents === undefined || args.precedents.length === 0 ? {} : { precedents: [...args.precedents] }),
   };
   const hash = hashPayload(payload);
   const signature = await deps.signer.sign(payloadBytes(payload));

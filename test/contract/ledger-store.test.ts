@@ -228,6 +228,22 @@ describe.each(subjects)('LedgerStore contract on %s', (subject) => {
     expect(seen.every((r) => r.content.amendment_alignment !== 'aligned' && r.content.status !== 'deleted')).toBe(true);
   });
 
+  it('finds amendments by hash and lists decisions newest first, filtered by entity, actor and operation', async () => {
+    const skill = await f.skill(h.write, { certified: false });
+    const reviewer = { subject: 'contract-reviewer', roles: ['governance'] };
+    const certified = await certify(h.write, reviewer, 'Skill', skill.id, { reason: 'contract check' });
+    const found = await h.store.getAmendmentsByHash([certified.version_hash, 'ab'.repeat(32), 'not-a-hash']);
+    expect([...found.keys()]).toEqual([certified.version_hash]);
+    expect(found.get(certified.version_hash)?.payload).toMatchObject({ entity_id: skill.id, operation: 'certify' });
+    const byActor = await h.store.listDecisions({ operations: ['certify', 'decertify'], actor: 'contract-reviewer', limit: 10 });
+    expect(byActor.map((a) => a.hash)).toEqual([certified.version_hash]);
+    expect(await h.store.listDecisions({ operations: ['decertify'], entityId: skill.id, limit: 10 })).toEqual([]);
+    expect(await h.store.listDecisions({ operations: ['certify'], entityId: 'not-a-uuid', limit: 10 })).toEqual([]);
+    const recent = await h.store.listDecisions({ operations: ['certify'], limit: 1000 });
+    const stamps = recent.map((a) => a.payload.timestamp);
+    expect(stamps).toEqual([...stamps].sort().reverse());
+  });
+
   it('lock and share return the entities that exist, ignoring unknown ids and non-UUIDs', async () => {
     const skill = await f.skill(h.write, { certified: false });
     const found = await h.store.write(GOVERNANCE, async (tx) => [await tx.lock([skill.id, 'nope', '0190a0a0-0000-7000-8000-00000000abcd']), await tx.share([skill.id, skill.id])]);

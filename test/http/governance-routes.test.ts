@@ -89,4 +89,31 @@ describe.each(await engines())('governance queue and reviews over HTTP (%s)', (e
     const page = (await api.app.inject({ method: 'GET', url: '/api/v1/governance/queue?limit=200', headers: await api.auth(['reader']) })).json<{ items: { entity_id: string; type: string; cause: unknown; drift: unknown }[] }>();
     expect(page.items.find((i) => i.entity_id === skill.id)).toMatchObject({ type: 'embedding_drift', cause: null, drift: { drifted: true, similarity: 0.42 } });
   });
+
+  it('decisions: listed with links, searched by reason in full text, filtered; an unknown precedent is refused', async () => {
+    const gov = await api.auth(['governance'], 'carol');
+    const skill = await f.skill(api.t.write, { certified: false });
+    const first = await api.app.inject({ method: 'POST', url: `/api/v1/genesis/skills/${skill.id}/certify`, headers: gov, payload: { reason: 'Certifying after the guild review of the curriculum' } });
+    expect(first.statusCode, first.body).toBe(200);
+    const cited = first.json<{ version_hash: string }>().version_hash;
+    const unknown = await api.app.inject({ method: 'POST', url: `/api/v1/genesis/skills/${skill.id}/decertify`, headers: gov, payload: { reason: 'x', precedents: ['ab'.repeat(32)] } });
+    expect(unknown.json()).toMatchObject({ status: 422, error_code: 'REFERENCE_NOT_FOUND', errors: [{ field: 'precedents/0' }] });
+    const malformed = await api.app.inject({ method: 'POST', url: `/api/v1/genesis/skills/${skill.id}/decertify`, headers: gov, payload: { reason: 'x', precedents: ['nope'] } });
+    expect(malformed.json()).toMatchObject({ status: 422, error_code: 'VALIDATION_ERROR' });
+    const revoked = await api.app.inject({ method: 'POST', url: `/api/v1/genesis/skills/${skill.id}/decertify`, headers: gov, payload: { reason: 'Curriculum withdrawn by the guild', precedents: [cited] } });
+    expect(revoked.statusCode, revoked.body).toBe(200);
+
+    const reader = await api.auth(['reader']);
+    const list = async (query: string) =>
+      (await api.app.inject({ method: 'GET', url: `/api/v1/governance/decisions?${query}`, headers: reader })).json<{ decisions: { operation: string; actor: string; reason: string; precedents: string[]; entity_id: string }[] }>();
+    const mine = await list(`entity_id=${skill.id}`);
+    expect(mine.decisions.map((d) => d.operation)).toEqual(['decertify', 'certify']);
+    expect(mine.decisions[0]).toMatchObject({ actor: 'carol', precedents: [cited] });
+    // Full text on PostgreSQL stems words: "certified" finds "Certifying".
+    expect((await list('q=certified%20curriculum&actor=carol')).decisions.map((d) => d.operation)).toEqual(['certify']);
+    expect((await list(`operation=decertify&entity_id=${skill.id}`)).decisions).toHaveLength(1);
+    expect((await list('since=2999-01-01')).decisions).toEqual([]);
+    const bad = await api.app.inject({ method: 'GET', url: '/api/v1/governance/decisions?operation=evolve', headers: reader });
+    expect(bad.statusCode).toBe(422);
+  });
 });

@@ -2,7 +2,8 @@ import type { Amendment, AmendmentPayload } from '../../core/amendment.ts';
 import { UUID_PATTERN, type EntityKind, type EntityRecord, type Status } from '../../core/entity.ts';
 import { DomainError } from '../../core/errors.ts';
 import { dependentFields } from '../../core/reference-fields.ts';
-import type { Actor, AuditMark, LedgerStore, LedgerTx, ListFilter, QueueCursor } from '../../core/ports/ledger.ts';
+import type { Actor, AuditMark, DecisionFilter, LedgerStore, LedgerTx, ListFilter, QueueCursor } from '../../core/ports/ledger.ts';
+import { AMENDMENT_HASH_PATTERN, DECISION_OPERATIONS } from '../../core/governance.ts';
 import { displayKind } from '../../core/writer.ts';
 import { json, setActor, sqlError, type Sql, type SqlPool } from './sql.ts';
 
@@ -57,6 +58,9 @@ const DEPENDENTS_SQL = ((): string => {
 
 const AWAITING_REVIEW = `status <> 'deleted' AND (content ->> 'amendment_alignment' IN ('requires_review', 'drifted') OR drift_detector ->> 'drifted' = 'true'
   OR jsonb_typeof(content #> '{certification,request}') = 'object')`;
+
+const DECISION_PREDICATE = `operation IN (${DECISION_OPERATIONS.map((o) => `'${o}'`).join(', ')})`;
+const REASON_VECTOR = `to_tsvector('english', coalesce(payload ->> 'reason', ''))`;
 
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 6;
@@ -350,6 +354,42 @@ export class PgLedgerStore implements LedgerStore {
       after === undefined ? [limit] : [limit, after.updatedAt, after.id],
     );
     return rows.map(toRecord);
+  }
+
+  async getAmendmentsByHash(hashes: readonly string[]): Promise<Map<string, Amendment>> {
+    const wanted = [...new Set(hashes.filter((h) => AMENDMENT_HASH_PATTERN.test(h)))];
+    if (wanted.length === 0) return new Map();
+    const { rows } = await this.pool.query<{ payload: AmendmentPayload; hash: string; signature: string }>(
+      'SELECT payload, hash, signature FROM amendments WHERE hash = ANY($1::text[])',
+      [wanted],
+    );
+    return new Map(rows.map((r) => [r.hash, toAmendment(r)]));
+  }
+
+  async listDecisions(filter: DecisionFilter): Promise<Amendment[]> {
+    if (filter.entityId !== undefined && !UUID.test(filter.entityId)) return [];
+    // The constant predicate is the partial indexes' (0007_decisions.sql); the parameter narrows it.
+    const where = [DECISION_PREDICATE, 'operation = ANY($1::text[])'];
+    const params: unknown[] = [filter.operations];
+    const add = (clause: (n: string) => string, value: unknown): void => {
+      params.push(value);
+      where.push(clause(`$${params.length}`));
+    };
+    if (filter.entityId !== undefined) add((n) => `entity_id = ${n}::uuid`, filter.entityId);
+    if (filter.actor !== undefined) add((n) => `actor = ${n}`, filter.actor);
+    if (filter.since !== undefined) add((n) => `(payload ->> 'timestamp') >= ${n}`, filter.since);
+    if (filter.q !== undefined) add((n) => `${REASON_VECTOR} @@ websearch_to_tsquery('english', ${n})`, filter.q);
+    if (filter.before !== undefined) {
+      params.push(filter.before.timestamp, filter.before.hash);
+      where.push(`((payload ->> 'timestamp'), hash) < ($${params.length - 1}, $${params.length})`);
+    }
+    params.push(filter.limit);
+    const { rows } = await this.pool.query<{ payload: AmendmentPayload; hash: string; signature: string }>(
+      `SELECT payload, hash, signature FROM amendments WHERE ${where.join(' AND ')}
+        ORDER BY (payload ->> 'timestamp') DESC, hash DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toAmendment);
   }
 
   async listIds(kinds: readonly EntityKind[], statuses?: readonly Status[]): Promise<string[]> {

@@ -2,7 +2,8 @@ import { GENESIS_HASH, type Amendment } from '../../core/amendment.ts';
 import { canonicalJson } from '../../core/canonical.ts';
 import { certificationRequest, isCertified, UUID_PATTERN, type EntityKind, type EntityRecord, type Status } from '../../core/entity.ts';
 import { DomainError } from '../../core/errors.ts';
-import type { Actor, AuditMark, LedgerStore, LedgerTx, ListFilter, QueueCursor } from '../../core/ports/ledger.ts';
+import type { Actor, AuditMark, DecisionFilter, LedgerStore, LedgerTx, ListFilter, QueueCursor } from '../../core/ports/ledger.ts';
+import { isDecisionOperation } from '../../core/governance.ts';
 import { dependentFields } from '../../core/reference-fields.ts';
 import { hasAnyRole, mayAppend } from '../../core/roles.ts';
 import { displayKind } from '../../core/writer.ts';
@@ -118,6 +119,29 @@ export class MemoryLedgerStore implements LedgerStore {
       .filter((r) => after === undefined || order(cursorOf(r), after) > 0)
       .sort((x, y) => order(cursorOf(x), cursorOf(y)));
     return Promise.resolve(copy(rows.slice(0, limit)));
+  }
+
+  getAmendmentsByHash(hashes: readonly string[]): Promise<Map<string, Amendment>> {
+    const wanted = new Set(hashes);
+    const out = new Map<string, Amendment>();
+    for (const chain of this.state.amendments.values()) for (const a of chain) if (wanted.has(a.hash)) out.set(a.hash, copy(a));
+    return Promise.resolve(out);
+  }
+
+  listDecisions(filter: DecisionFilter): Promise<Amendment[]> {
+    // Full text is the database's; here every word of `q` must appear in the reason.
+    const words = (filter.q ?? '').toLowerCase().split(/\W+/).filter((w) => w !== '');
+    const before = filter.before;
+    const rows = [...this.state.amendments.values()]
+      .flat()
+      .filter((a) => isDecisionOperation(a.payload.operation) && filter.operations.includes(a.payload.operation))
+      .filter((a) => filter.entityId === undefined || a.payload.entity_id === filter.entityId)
+      .filter((a) => filter.actor === undefined || a.payload.actor === filter.actor)
+      .filter((a) => filter.since === undefined || a.payload.timestamp >= filter.since)
+      .filter((a) => words.every((w) => (a.payload.reason ?? '').toLowerCase().includes(w)))
+      .filter((a) => before === undefined || a.payload.timestamp < before.timestamp || (a.payload.timestamp === before.timestamp && a.hash < before.hash))
+      .sort((x, y) => (x.payload.timestamp === y.payload.timestamp ? (x.hash < y.hash ? 1 : -1) : x.payload.timestamp < y.payload.timestamp ? 1 : -1));
+    return Promise.resolve(copy(rows.slice(0, filter.limit)));
   }
 
   listIds(kinds: readonly EntityKind[], statuses?: readonly Status[]): Promise<string[]> {

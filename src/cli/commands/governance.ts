@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { validate as isUuid } from 'uuid';
+import { DECISION_OPERATIONS, isDecisionOperation } from '../../core/governance.ts';
+import { listDecisions, type DecisionPage } from '../../core/use-cases/decisions.ts';
 import { governanceQueue, type QueueItem, type QueuePage } from '../../core/use-cases/governance-queue.ts';
 import { callServer, CommandFailure, print, printJson, table, withContext } from '../shared.ts';
 
@@ -51,5 +54,45 @@ export const registerGovernance = (program: Command): void => {
       }
       if (options.json === true) printJson(page);
       else print(render(page));
+    });
+
+  governance
+    .command('decisions')
+    .description('Governance decisions, newest first: who decided what, why, and which precedents they cited')
+    .option('--entity <id>', 'only decisions about this entity')
+    .option('--actor <sub>', 'only decisions by this actor')
+    .option('--operation <op>', `only one kind of decision (${DECISION_OPERATIONS.join(', ')})`)
+    .option('-q, --query <words>', 'words to find in the reasons')
+    .option('--since <time>', 'only decisions at or after this ISO 8601 time')
+    .option('-n, --limit <n>', 'how many (1-200)', '50')
+    .option('--cursor <cursor>', 'the next page (printed after a full page)')
+    .option('--json', 'print the page as JSON')
+    .option('--url <url>', 'read through a running server instead of the database')
+    .option('--token <token>', 'bearer token for --url (default: $PLANT_TOKEN)')
+    .action(async (o: { entity?: string; actor?: string; operation?: string; query?: string; since?: string; limit: string; cursor?: string; json?: boolean; url?: string; token?: string }) => {
+      const limit = Number(o.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new CommandFailure('--limit must be an integer from 1 to 200');
+      if (o.operation !== undefined && !isDecisionOperation(o.operation)) throw new CommandFailure(`--operation must be one of ${DECISION_OPERATIONS.join(', ')}`);
+      if (o.entity !== undefined && !isUuid(o.entity)) throw new CommandFailure(`--entity ${o.entity} is not a UUID`);
+      const query = { entityId: o.entity, actor: o.actor, operation: o.operation, q: o.query, since: o.since, cursor: o.cursor, limit };
+      let page: DecisionPage;
+      if (o.url !== undefined) {
+        const params = new URLSearchParams({ limit: String(limit) });
+        const named = { entity_id: o.entity, actor: o.actor, operation: o.operation, q: o.query, since: o.since, cursor: o.cursor };
+        for (const [key, value] of Object.entries(named)) if (value !== undefined) params.set(key, value);
+        page = (await (await callServer(o.url, o.token, 'GET', `/api/v1/governance/decisions?${params.toString()}`)).json()) as DecisionPage;
+      } else {
+        page = await withContext(({ store }) => listDecisions(store, query));
+      }
+      if (o.json === true) printJson(page);
+      else if (page.decisions.length === 0) print('No decisions match.');
+      else {
+        print(
+          table(
+            ['AT', 'DECISION', 'BY', 'KIND', 'ENTITY', 'REASON', 'HASH'],
+            page.decisions.map((d) => [d.at, d.operation, d.actor, d.entity_type, d.entity_id, d.reason ?? '', d.amendment_hash.slice(0, 16)]),
+          ) + (page.next_cursor === null ? '' : `\n\nmore: --cursor ${page.next_cursor}`),
+        );
+      }
     });
 };

@@ -29,6 +29,19 @@ export interface QueueCursor {
   id: string;
 }
 
+export interface DecisionFilter {
+  operations: readonly string[];
+  entityId?: string | undefined;
+  actor?: string | undefined;
+  /** Words to find in the reason (full text on PostgreSQL). */
+  q?: string | undefined;
+  /** Only decisions signed at or after this instant. */
+  since?: string | undefined;
+  /** Keyset cursor: decisions older than this one (timestamp, then hash). */
+  before?: { timestamp: string; hash: string } | undefined;
+  limit: number;
+}
+
 export interface LedgerReader {
   getEntity(id: string): Promise<EntityRecord | undefined>;
   /** The non-deleted entity of this kind with this name (case-insensitive), if any. */
@@ -41,6 +54,10 @@ export interface LedgerReader {
   listEntities(filter: ListFilter): Promise<EntityRecord[]>;
   /** Ids of entities of the given kinds (all statuses when `statuses` is omitted), in id order. */
   listIds(kinds: readonly EntityKind[], statuses?: readonly Status[]): Promise<string[]>;
+  /** The amendments with these hashes (absent ones are missing from the map). */
+  getAmendmentsByHash(hashes: readonly string[]): Promise<Map<string, Amendment>>;
+  /** Amendments whose operation is one of `operations`, newest first. */
+  listDecisions(filter: DecisionFilter): Promise<Amendment[]>;
   /**
    * Live entities waiting for governance (alignment other than aligned, embeddings the last
    * quality run found drifted, or an open certification request), oldest last change first; `after` is the last row of the page before.

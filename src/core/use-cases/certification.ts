@@ -4,10 +4,13 @@ import type { Actor, LedgerTx } from '../ports/ledger.ts';
 import { appendAmendment, displayKind } from '../writer.ts';
 import type { WriteDeps } from './deps.ts';
 import { assertWritable, lockExisting } from './load.ts';
+import { checkPrecedents } from './decisions.ts';
 import { flagDependents } from './review.ts';
 
 export interface CertificationInput {
   reason?: string | null | undefined;
+  /** Earlier decisions (amendment hashes) this one follows. */
+  precedents?: readonly string[] | undefined;
 }
 
 type Certifiable = 'Skill' | 'JobRole';
@@ -42,6 +45,7 @@ export const certify = async (
   input: CertificationInput,
 ): Promise<EntityRecord> => {
   const policy = deps.certification ?? DEFAULT_CERTIFICATION_POLICY;
+  const precedents = await checkPrecedents(deps.store, input.precedents);
   return deps.store.write(actor, async (tx) => {
     const current = await lockExisting(tx, id, kind);
     assertWritable(current, 'certify');
@@ -67,7 +71,7 @@ export const certify = async (
         approved_by: approvers,
         request: null,
       };
-      return appendAmendment(deps, { tx, actor, id, kind, current, content: { ...content, certification }, operation: 'certify', reason });
+      return appendAmendment(deps, { tx, actor, id, kind, current, content: { ...content, certification }, operation: 'certify', reason, precedents });
     }
     const opened = request?.opened_at ?? now;
     const next: CertificationRequest = {
@@ -77,7 +81,7 @@ export const certify = async (
     };
     const certification: Certification = { ...content.certification, request: next };
     return appendAmendment(deps, {
-      tx, actor, id, kind, current, content: { ...content, certification }, operation: 'certification_approval', reason,
+      tx, actor, id, kind, current, content: { ...content, certification }, operation: 'certification_approval', reason, precedents,
     });
   });
 };
@@ -88,9 +92,10 @@ export const rejectCertification = async (
   actor: Actor,
   kind: Certifiable,
   id: string,
-  input: { reason: string },
+  input: { reason: string; precedents?: readonly string[] | undefined },
 ): Promise<EntityRecord> => {
   if (input.reason.trim() === '') throw new DomainError('VALIDATION_ERROR', 'A rejection needs a reason', { errors: [{ field: 'reason', message: 'must not be empty' }] });
+  const precedents = await checkPrecedents(deps.store, input.precedents);
   return deps.store.write(actor, async (tx) => {
     const current = await lockExisting(tx, id, kind);
     const content = current.content as SkillContent;
@@ -100,7 +105,7 @@ export const rejectCertification = async (
     }
     const certification: Certification = { ...content.certification, request: null };
     return appendAmendment(deps, {
-      tx, actor, id, kind, current, content: { ...content, certification }, operation: 'certification_rejected', reason: input.reason,
+      tx, actor, id, kind, current, content: { ...content, certification }, operation: 'certification_rejected', reason: input.reason, precedents,
     });
   });
 };
@@ -112,15 +117,17 @@ export const decertify = async (
   kind: Certifiable,
   id: string,
   input: CertificationInput,
-): Promise<{ entity: EntityRecord; flagged: string[] }> =>
-  deps.store.write(actor, async (tx) => {
+): Promise<{ entity: EntityRecord; flagged: string[] }> => {
+  const precedents = await checkPrecedents(deps.store, input.precedents);
+  return deps.store.write(actor, async (tx) => {
     const current = await lockExisting(tx, id, kind);
     const content = current.content as SkillContent;
     if (!content.certification.certified) {
       throw new DomainError('INVALID_STATE', `${displayKind(kind)} ${id} is not certified`);
     }
-    return revoke(deps, tx, actor, current, input.reason ?? null);
+    return revoke(deps, tx, actor, current, { reason: input.reason ?? null, precedents });
   });
+};
 
 /**
  * The decertify amendment and the review flags it raises, in the caller's transaction; a review
@@ -131,9 +138,9 @@ export const revoke = async (
   tx: LedgerTx,
   actor: Actor,
   current: EntityRecord,
-  reason: string | null,
-  alignment?: Alignment,
+  decision: { reason: string | null; precedents: readonly string[]; alignment?: Alignment },
 ): Promise<{ entity: EntityRecord; flagged: string[] }> => {
+  const { reason, precedents, alignment } = decision;
   const content = current.content as SkillContent;
   const next = {
     ...content,
@@ -141,7 +148,7 @@ export const revoke = async (
     certification: { ...content.certification, certified: false, revoked_by: actor.subject, revoked_at: deps.clock.now(), revocation_reason: reason },
   };
   const kind = current.entity_type;
-  const entity = await appendAmendment(deps, { tx, actor, id: current.id, kind, current, content: next, operation: 'decertify', reason });
+  const entity = await appendAmendment(deps, { tx, actor, id: current.id, kind, current, content: next, operation: 'decertify', reason, precedents });
   const flagged = await flagDependents(deps, tx, actor, entity, {
     transitive: true,
     onlyFailing: false,

@@ -4,6 +4,7 @@ import type { Actor } from '../ports/ledger.ts';
 import { appendAmendment, displayKind } from '../writer.ts';
 import { revoke } from './certification.ts';
 import { assertStorable } from './common-fields.ts';
+import { checkPrecedents } from './decisions.ts';
 import type { WriteDeps } from './deps.ts';
 import { assertWritable, lockExisting } from './load.ts';
 
@@ -13,6 +14,7 @@ export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
 export interface ReviewInput {
   outcome: ReviewOutcome;
   reason: string;
+  precedents?: readonly string[] | undefined;
 }
 
 /**
@@ -24,6 +26,7 @@ export interface ReviewInput {
 export const reviewEntity = async (deps: WriteDeps, actor: Actor, id: string, input: ReviewInput): Promise<EntityRecord> => {
   assertStorable({ reason: input.reason });
   if (input.reason.trim() === '') throw new DomainError('VALIDATION_ERROR', 'A review needs a reason', { errors: [{ field: 'reason', message: 'must not be empty' }] });
+  const precedents = await checkPrecedents(deps.store, input.precedents);
   return deps.store.write(actor, async (tx) => {
     const current = await lockExisting(tx, id);
     assertWritable(current, 'review');
@@ -35,9 +38,9 @@ export const reviewEntity = async (deps: WriteDeps, actor: Actor, id: string, in
           errors: [{ field: 'outcome', message: 'decertify needs a certified skill or job role' }],
         });
       }
-      return (await revoke(deps, tx, actor, current, input.reason, 'aligned')).entity;
+      return (await revoke(deps, tx, actor, current, { reason: input.reason, precedents, alignment: 'aligned' })).entity;
     }
     const content = { ...current.content, amendment_alignment: 'aligned' as const };
-    return appendAmendment(deps, { tx, actor, id, kind: current.entity_type, current, content, operation: 'review', reason: input.reason });
+    return appendAmendment(deps, { tx, actor, id, kind: current.entity_type, current, content, operation: 'review', reason: input.reason, precedents });
   });
 };

@@ -9,6 +9,7 @@ import type { ApiDeps } from '../deps.ts';
 import { errorResponses, IdParams, ListQueryBase } from '../schemas/common.ts';
 import { entityListRef, entityRef, toView } from '../schemas/entity.ts';
 import { optionalBody } from '../validation.ts';
+import { Precedents } from '../schemas/governance.ts';
 
 /**
  * Shared shapes of the per-kind catalog routes (get one, list, certify, decertify). Each
@@ -91,7 +92,7 @@ export const registerListByKind = (
 };
 
 const CertifyBody = Type.Object(
-  { reason: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])) },
+  { reason: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])), precedents: Precedents },
   { additionalProperties: true, description: 'Other members are accepted (seed compatibility) and ignored' },
 );
 
@@ -121,7 +122,7 @@ export const registerCertification = (
     async (request, reply) => {
       const { id } = request.params as IdParams;
       const body = (request.body ?? {}) as Static<typeof CertifyBody>;
-      const input = { reason: typeof body.reason === 'string' ? body.reason : null };
+      const input = { reason: typeof body.reason === 'string' ? body.reason : null, precedents: body.precedents };
       const actor = actorOf(request);
       if (action === 'decertify') return toView((await decertify(deps.write, actor, kind, id, input)).entity);
       const record = await certify(deps.write, actor, kind, id, input);
@@ -130,7 +131,7 @@ export const registerCertification = (
   );
 };
 
-const RejectBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
+const RejectBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }), precedents: Precedents }, { additionalProperties: false });
 
 /** Closes an open certification request: its approvals stop counting. */
 export const registerCertificationReject = (app: FastifyInstance, deps: Pick<ApiDeps, 'write'>, kind: 'Skill' | 'JobRole', path: string, tag: string): void => {

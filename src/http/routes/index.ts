@@ -31,6 +31,7 @@ import { registerListSkills } from './genesis/list-skills.ts';
 import { registerPostIndustry } from './genesis/post-industry.ts';
 import { registerPostJobRole } from './genesis/post-job-role.ts';
 import { registerPostSkill } from './genesis/post-skill.ts';
+import { registerGetDecisions } from './governance/get-decisions.ts';
 import { registerGetQueue } from './governance/get-queue.ts';
 import { registerGetHealth } from './health/get-health.ts';
 import { registerGetReady } from './health/get-ready.ts';
@@ -82,6 +83,7 @@ export const registerRoutes = (app: FastifyInstance, deps: ApiDeps): void => {
   registerDelete(app, deps);
   registerReview(app, deps);
   registerGetQueue(app, deps);
+  registerGetDecisions(app, deps);
 
   registerSearch(app, deps);
   registerRunQuality(app, deps);

@@ -1,5 +1,26 @@
 import { Type } from 'typebox';
 import { ALIGNMENTS } from '../../core/entity.ts';
+import { DECISION_OPERATIONS, MAX_PRECEDENTS } from '../../core/governance.ts';
+
+/** Earlier decisions a decision follows, by amendment hash; each must exist. */
+export const Precedents = Type.Optional(
+  Type.Array(Type.String({ pattern: '^[0-9a-f]{64}$' }), { maxItems: MAX_PRECEDENTS, description: 'Amendment hashes of earlier decisions this one follows' }),
+);
+
+export const DecisionSchema = Type.Object({
+  amendment_hash: Type.String(),
+  entity_id: Type.String(),
+  entity_type: Type.String(),
+  version: Type.Integer(),
+  operation: Type.Union(DECISION_OPERATIONS.map((o) => Type.Literal(o))),
+  actor: Type.String(),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  at: Type.String(),
+  precedents: Type.Array(Type.String()),
+  links: Type.Object({ entity: Type.String(), history: Type.String() }),
+});
+
+export const DecisionPageSchema = Type.Object({ decisions: Type.Array(DecisionSchema), next_cursor: Type.Union([Type.String(), Type.Null()]) });
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 

@@ -5,11 +5,13 @@ import { actorOf } from '../../auth/guard.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { errorResponses, IdParams } from '../../schemas/common.ts';
 import { entityRef, toView } from '../../schemas/entity.ts';
+import { Precedents } from '../../schemas/governance.ts';
 
 const Body = Type.Object(
   {
     outcome: Type.Union(REVIEW_OUTCOMES.map((o) => Type.Literal(o)), { description: 'still_valid returns it to aligned; decertify revokes its certification' }),
     reason: Type.String({ minLength: 1, maxLength: 2000 }),
+    precedents: Precedents,
   },
   { additionalProperties: false },
 );
