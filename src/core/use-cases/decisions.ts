@@ -1,4 +1,5 @@
 import type { Amendment } from '../amendment.ts';
+import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { DomainError, type FieldError } from '../errors.ts';
 import { AMENDMENT_HASH_PATTERN, DECISION_OPERATIONS, MAX_PRECEDENTS, type DecisionOperation } from '../governance.ts';
 import type { LedgerReader } from '../ports/ledger.ts';
@@ -52,18 +53,9 @@ export interface DecisionPage {
   next_cursor: string | null;
 }
 
-const badCursor = (): DomainError =>
-  new DomainError('VALIDATION_ERROR', 'The cursor is not one this list handed out', { errors: [{ field: 'cursor', message: 'is not a decisions cursor' }] });
-
-const decodeCursor = (text: string): { timestamp: string; hash: string } => {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    throw badCursor();
-  }
-  if (!Array.isArray(value) || typeof value[0] !== 'string' || typeof value[1] !== 'string' || !AMENDMENT_HASH_PATTERN.test(value[1])) throw badCursor();
-  return { timestamp: value[0], hash: value[1] };
+const decisionCursor = (text: string): { timestamp: string; hash: string } => {
+  const [timestamp = '', hash = ''] = decodeCursor(text, (k) => k.length === 2 && AMENDMENT_HASH_PATTERN.test(k[1] ?? ''));
+  return { timestamp, hash };
 };
 
 const view = (a: Amendment): DecisionView => ({
@@ -94,12 +86,12 @@ export const listDecisions = async (store: Pick<LedgerReader, 'listDecisions'>, 
     actor: query.actor,
     q: q === '' ? undefined : q,
     since,
-    before: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+    before: query.cursor === undefined ? undefined : decisionCursor(query.cursor),
     limit: query.limit,
   });
   const last = rows.at(-1);
   return {
     decisions: rows.map(view),
-    next_cursor: rows.length === query.limit && last !== undefined ? Buffer.from(JSON.stringify([last.payload.timestamp, last.hash])).toString('base64url') : null,
+    next_cursor: rows.length === query.limit && last !== undefined ? encodeCursor([last.payload.timestamp, last.hash]) : null,
   };
 };

@@ -67,7 +67,7 @@ export const checkExportScope = (scope: ExportScope): void => {
   }
 };
 
-/** How often an export is re-read when writes land between reading the chains and the checkpoint. */
+/** How often an export is read again when a write lands while it reads (see readOnce). */
 const SNAPSHOT_ATTEMPTS = 5;
 
 /**

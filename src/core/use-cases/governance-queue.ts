@@ -1,6 +1,6 @@
 import type { Amendment } from '../amendment.ts';
 import { certificationRequest, isCertified, UUID_PATTERN, type Alignment, type CertificationRequest, type EntityKind, type EntityRecord, type JsonObject, type Status } from '../entity.ts';
-import { DomainError } from '../errors.ts';
+import { decodeCursor, encodeCursor } from '../cursor.ts';
 import type { QueueCursor } from '../ports/ledger.ts';
 import { DEFAULT_CERTIFICATION_POLICY } from './certification.ts';
 import type { WriteDeps } from './deps.ts';
@@ -47,18 +47,9 @@ export interface QueuePage {
   next_cursor: string | null;
 }
 
-const encodeCursor = (c: QueueCursor): string => Buffer.from(JSON.stringify([c.updatedAt, c.id])).toString('base64url');
-
-const decodeCursor = (text: string): QueueCursor => {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && UUID_PATTERN.test(value[1]) && !Number.isNaN(Date.parse(value[0]))) {
-      return { updatedAt: value[0], id: value[1] };
-    }
-  } catch {
-    // falls through to the error below
-  }
-  throw new DomainError('VALIDATION_ERROR', 'The cursor is not one this queue handed out', { errors: [{ field: 'cursor', message: 'is not a queue cursor' }] });
+const queueCursor = (text: string): QueueCursor => {
+  const [updatedAt = '', id = ''] = decodeCursor(text, (k) => k.length === 2 && !Number.isNaN(Date.parse(k[0] ?? '')) && UUID_PATTERN.test(k[1] ?? ''));
+  return { updatedAt, id };
 };
 
 /** The first amendment of the trailing run in which the entity was not aligned: what flagged it. */
@@ -82,7 +73,7 @@ export const governanceQueue = async (deps: QueueDeps, page: { limit: number; cu
   const { store } = deps;
   const now = deps.clock.now();
   const quorum = (deps.certification ?? DEFAULT_CERTIFICATION_POLICY).quorum;
-  const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+  const after = page.cursor === undefined ? undefined : queueCursor(page.cursor);
   const records = await store.listAwaitingReview(page.limit, after);
   const chains = await store.getAmendmentsFor(records.map((r) => r.id));
   const items = records.map((r: EntityRecord): QueueItem => {
@@ -104,5 +95,5 @@ export const governanceQueue = async (deps: QueueDeps, page: { limit: number; cu
     };
   });
   const last = records.at(-1);
-  return { items, next_cursor: records.length === page.limit && last !== undefined ? encodeCursor({ updatedAt: last.updated_at, id: last.id }) : null };
+  return { items, next_cursor: records.length === page.limit && last !== undefined ? encodeCursor([last.updated_at, last.id]) : null };
 };
