@@ -57,6 +57,10 @@ const schema = z.object({
     .string()
     .regex(/^\d+(s|m|h|d)?$/, 'a duration such as 7d, 12h, 30m or 3600 (seconds)')
     .default('7d'),
+  // The external constitutional gate asked before each certification completes (optional).
+  GENESIS_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  GENESIS_WEBHOOK_SECRET: z.string().min(1).optional(),
+  GENESIS_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(10).max(120_000).default(5000),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1_048_576),
   EMBEDDINGS_PROVIDER: z.enum(['offline', 'http', 'openai']).default('offline'),
@@ -118,6 +122,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, options: LoadOp
     }
     if (c.EMBEDDINGS_PROVIDER === 'openai' && c.EMBEDDINGS_URL === undefined) {
       problems.push('EMBEDDINGS_URL: required with EMBEDDINGS_PROVIDER=openai (the server that answers /v1/embeddings)');
+    }
+    if (c.GENESIS_WEBHOOK_URL !== undefined && c.GENESIS_WEBHOOK_SECRET === undefined) {
+      problems.push('GENESIS_WEBHOOK_SECRET: required with GENESIS_WEBHOOK_URL (the Standard Webhooks secret, whsec_…)');
     }
     if (!validCron(c.EMBEDDINGS_QUALITY_CRON)) problems.push('EMBEDDINGS_QUALITY_CRON: not a cron expression (e.g. "0 2 * * *")');
     if (c.NODE_ENV === 'production' && !signs && c.DATABASE_URL === undefined) {

@@ -1,3 +1,5 @@
+import { WebhookGate } from '../adapters/gate/webhook-gate.ts';
+import type { GenesisGate } from '../core/ports/gate.ts';
 import type { SigningKey } from '../adapters/crypto/keys.ts';
 import { Ed25519NoteSigner, KeyringVerifier, NodeSigner } from '../adapters/crypto/node-signer.ts';
 import { PgKeyRegistry } from '../adapters/db/key-registry.ts';
@@ -33,6 +35,8 @@ export interface DepsInput extends Pick<Resources, 'config' | 'db' | 'signingKey
   provider?: Embedder;
   /** Where a failing Redis cache reports (it degrades to misses meanwhile). */
   onCacheError?: (error: unknown) => void;
+  /** A gate other than the webhook GENESIS_WEBHOOK_URL names (tests); used only when one is configured. */
+  gate?: GenesisGate;
 }
 
 /** Plant wired: every port with its adapter, and each use case's deps. */
@@ -52,6 +56,8 @@ export interface Deps {
   embeddings: Embeddings;
   quality: QualityRunDeps;
   api: ApiDeps;
+  /** The constitutional gate, when GENESIS_WEBHOOK_URL is set. */
+  gate: GenesisGate | null;
   /** Closes the embedding cache, then the database. */
   close(): Promise<void>;
 }
@@ -81,7 +87,13 @@ export const buildDeps = (input: DepsInput): Deps => {
   const keys = new PgKeyRegistry(db);
   const accounts = new ServiceAccounts(db);
   const tokens = tokenService(config, input.jwtSecret);
-  const write: WriteDeps = { store, ids, clock, signer, publishedKeys: new Set(verifier.keyIds()), certification: certificationPolicy(input.config) };
+  const gate =
+    config.GENESIS_WEBHOOK_URL === undefined || config.GENESIS_WEBHOOK_SECRET === undefined
+      ? null
+      : (input.gate ?? new WebhookGate({ url: config.GENESIS_WEBHOOK_URL, secret: config.GENESIS_WEBHOOK_SECRET, timeoutMs: config.GENESIS_WEBHOOK_TIMEOUT_MS }));
+  const write: WriteDeps = {
+    store, ids, clock, signer, publishedKeys: new Set(verifier.keyIds()), certification: certificationPolicy(input.config), gated: gate !== null,
+  };
   const audit: AuditDeps = { store, verifier, clock, log };
   const embeddings = createEmbeddings(config, db, input.onCacheError, input.provider);
   const quality = qualityDeps(embeddings, clock);
@@ -118,6 +130,7 @@ export const buildDeps = (input: DepsInput): Deps => {
     accounts,
     tokens,
     write,
+    gate,
     audit,
     embeddings,
     quality,

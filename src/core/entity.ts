@@ -55,6 +55,8 @@ export interface Certification {
   approved_by?: string[];
   /** An open request: approvals so far, waiting for the quorum. */
   request?: CertificationRequest | null;
+  /** The external gate's verdict, when one was asked (GENESIS_WEBHOOK_URL). */
+  gate?: { verdict: 'approve' | 'deny'; reason: string | null; response_hash: string } | null;
 }
 
 export interface CertificationApproval {
@@ -67,6 +69,8 @@ export interface CertificationRequest {
   opened_at: string;
   expires_at: string;
   approvals: CertificationApproval[];
+  /** Set when the quorum was reached and the external gate's verdict is awaited. */
+  waiting_for_gate_since?: string | null;
 }
 
 /** Fields every kind carries in its governed content. */

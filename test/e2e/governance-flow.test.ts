@@ -1,4 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,20 +10,45 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'bin/plant.js');
 
+const GATE_SECRET = `whsec_${Buffer.from('the flow test gate secret 32 byt').toString('base64')}`;
+
 /**
  * Black box: the built server started as a process on the embedded database, tokens minted by
- * the real `plant token` command, and a governance flow driven over HTTP.
+ * the real `plant token` command, a local stand-in for the Genesis gate, and a governance flow
+ * driven over HTTP.
  */
 describe('governance flow against a running server (embedded database)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'plant-flow-'));
-  const env = { ...process.env, PLANT_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: '', SIGNING_ALGORITHM: 'Ed25519', PLANT_SEED: 'false', CERTIFICATION_QUORUM: '2' };
+  const env: Record<string, string | undefined> = { ...process.env, PLANT_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: '', SIGNING_ALGORITHM: 'Ed25519', PLANT_SEED: 'false', CERTIFICATION_QUORUM: '2' };
   let server: ChildProcess;
+  let gate: Server;
   let base = '';
+  /** Every proposal the gate was asked about, with whether its signature verified. */
+  const asked: { entity_id: string; verified: boolean }[] = [];
 
   const token = (role: string, sub: string): string =>
     execFileSync(process.execPath, [cli, 'token', '--role', role, '--sub', sub], { env, cwd: root }).toString().trim();
 
   beforeAll(async () => {
+    const verifier = new Webhook(GATE_SECRET);
+    gate = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString()));
+      req.on('end', () => {
+        let verified = true;
+        try {
+          verifier.verify(text, req.headers as Record<string, string>);
+        } catch {
+          verified = false;
+        }
+        asked.push({ entity_id: (JSON.parse(text) as { data: { entity_id: string } }).data.entity_id, verified });
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ verdict: 'approve', reason: 'within the constitution' }));
+      });
+    });
+    await new Promise<void>((resolve) => gate.listen(0, '127.0.0.1', resolve));
+    env.GENESIS_WEBHOOK_URL = `http://127.0.0.1:${(gate.address() as AddressInfo).port}/genesis`;
+    env.GENESIS_WEBHOOK_SECRET = GATE_SECRET;
     server = spawn(process.execPath, [cli, 'serve'], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     base = await new Promise<string>((resolve, reject) => {
@@ -37,6 +65,7 @@ describe('governance flow against a running server (embedded database)', () => {
       server.on('exit', resolve);
       server.kill('SIGTERM');
     });
+    await new Promise((resolve) => gate.close(resolve));
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -50,7 +79,20 @@ describe('governance flow against a running server (embedded database)', () => {
     return { status: res.status, json: (await res.json()) as T };
   };
 
-  it('industry → skills → four-eyes certify → job role → four-eyes certify → agents → team → assign → audit → review', async () => {
+  /** Waits (bounded) for the gate job to record the verdict; returns the certification. */
+  const certifiedSoon = async (url: string, bearer: string): Promise<void> => {
+    for (let i = 0; i < 100; i++) {
+      const got = await call<{ certification: { certified: boolean; gate?: { verdict: string } } }>('GET', url, bearer);
+      if (got.json.certification.certified) {
+        expect(got.json.certification.gate?.verdict).toBe('approve');
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${url} was not certified by the gate within 10 s`);
+  };
+
+  it('industry → skills → four-eyes certify + Genesis gate → job role → four-eyes certify + gate → agents → team → assign → audit → review', async () => {
     const gov = token('governance', 'governance-officer');
     const gov2 = token('governance', 'second-officer');
     const ops = token('operator', 'platform-engineer');
@@ -66,7 +108,9 @@ describe('governance flow against a running server (embedded database)', () => {
       // CERTIFICATION_QUORUM=2: the first officer's approval waits (202), the second completes it.
       expect((await call('POST', `/api/v1/genesis/skills/${skill.json.id}/certify`, gov, { reason: 'reviewed' })).status).toBe(202);
       expect((await call<{ error_code: string }>('POST', `/api/v1/genesis/skills/${skill.json.id}/certify`, gov, {})).json.error_code).toBe('DUPLICATE_APPROVAL');
-      expect((await call('POST', `/api/v1/genesis/skills/${skill.json.id}/certify`, gov2, { reason: 'agreed' })).status).toBe(200);
+      // The quorum is reached; the gate's verdict completes it (the server's genesis-gate job).
+      expect((await call('POST', `/api/v1/genesis/skills/${skill.json.id}/certify`, gov2, { reason: 'agreed' })).status).toBe(202);
+      await certifiedSoon(`/api/v1/genesis/skills/${skill.json.id}`, gov);
     }
     const role = await call<E>('POST', '/api/v1/genesis/job-roles', gov, {
       name: 'SEO Specialist', description: 'Owns organic search', required_skills: [seo.json.id, ppc.json.id], industry_id: industry.json.id,
@@ -75,7 +119,10 @@ describe('governance flow against a running server (embedded database)', () => {
     expect((await call('POST', `/api/v1/genesis/job-roles/${role.json.id}/certify`, gov, {})).status).toBe(202);
     const waiting = await call<{ items: { type: string; entity_id: string }[] }>('GET', '/api/v1/governance/queue', auditor);
     expect(waiting.json.items).toEqual([expect.objectContaining({ type: 'certification_request', entity_id: role.json.id })]);
-    expect((await call('POST', `/api/v1/genesis/job-roles/${role.json.id}/certify`, gov2, {})).status).toBe(200);
+    expect((await call('POST', `/api/v1/genesis/job-roles/${role.json.id}/certify`, gov2, {})).status).toBe(202);
+    await certifiedSoon(`/api/v1/genesis/job-roles/${role.json.id}`, gov);
+    expect(asked.map((a) => a.entity_id)).toEqual([seo.json.id, ppc.json.id, role.json.id]);
+    expect(asked.every((a) => a.verified)).toBe(true);
 
     const birth = (name: string) =>
       call<E>('POST', '/api/v1/agents', ops, { name, skill_id: seo.json.id, job_role_id: role.json.id, industry_id: industry.json.id });

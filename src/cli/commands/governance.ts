@@ -8,6 +8,7 @@ import { callServer, CommandFailure, print, printJson, table, withContext } from
 const why = (i: QueueItem): string => {
   if (i.request !== null) {
     const who = i.request.approvals.map((a) => a.actor).join(', ');
+    if (i.request.waiting_for_gate_since != null) return `approved by ${who}; waiting for the constitutional gate since ${i.request.waiting_for_gate_since}`;
     return `${i.request.approvals.length} of ${i.request.quorum} approvals (${who}); ${i.request.expired ? 'expired' : 'expires'} ${i.request.expires_at}`;
   }
   if (i.type === 'embedding_drift') return 'embedding drifted from its text';

@@ -56,12 +56,16 @@ export const certify = async (
     const now = deps.clock.now();
     const reason = input.reason ?? null;
     const request = openRequest(content.certification, now);
+    if (request?.waiting_for_gate_since != null) {
+      throw new DomainError('INVALID_STATE', `${displayKind(kind)} ${id} has its approvals and waits for the constitutional gate's verdict`);
+    }
     const approvals = request?.approvals ?? [];
     if (approvals.some((a) => a.actor === actor.subject)) {
       throw new DomainError('DUPLICATE_APPROVAL', `${actor.subject} already approved certifying ${displayKind(kind)} ${id}; it needs ${policy.quorum} distinct governance actors`);
     }
     const approvers = [...approvals.map((a) => a.actor), actor.subject];
-    if (approvers.length >= policy.quorum) {
+    const complete = approvers.length >= policy.quorum;
+    if (complete && deps.gated !== true) {
       const certification: Certification = {
         ...content.certification,
         certified: true,
@@ -78,6 +82,8 @@ export const certify = async (
       opened_at: opened,
       expires_at: request?.expires_at ?? new Date(Date.parse(now) + policy.requestTtlMs).toISOString(),
       approvals: [...approvals, { actor: actor.subject, at: now, reason }],
+      // With a gate, the approval that completes the quorum waits for its verdict (genesis-gate.ts).
+      ...(complete ? { waiting_for_gate_since: now } : {}),
     };
     const certification: Certification = { ...content.certification, request: next };
     return appendAmendment(deps, {

@@ -9,4 +9,6 @@ export interface WriteDeps extends WriterDeps {
   ids: IdGenerator;
   /** Four-eyes certification (quorum 1, 7-day requests when absent). */
   certification?: CertificationPolicy | undefined;
+  /** An external gate judges each certification before it completes (GENESIS_WEBHOOK_URL). */
+  gated?: boolean | undefined;
 }

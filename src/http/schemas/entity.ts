@@ -21,8 +21,18 @@ const Certification = Type.Object({
           opened_at: Type.String(),
           expires_at: Type.String(),
           approvals: Type.Array(Type.Object({ actor: Type.String(), at: Type.String(), reason: nullable(Type.String()) })),
+          waiting_for_gate_since: Type.Optional(nullable(Type.String())),
         },
         { description: 'An open request to certify, waiting for the quorum (CERTIFICATION_QUORUM)' },
+      ),
+      Type.Null(),
+    ]),
+  ),
+  gate: Type.Optional(
+    Type.Union([
+      Type.Object(
+        { verdict: Type.Union([Type.Literal('approve'), Type.Literal('deny')]), reason: nullable(Type.String()), response_hash: Type.String() },
+        { description: "The constitutional gate's verdict on the last request" },
       ),
       Type.Null(),
     ]),

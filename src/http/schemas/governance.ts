@@ -43,6 +43,7 @@ export const QueueRequestSchema = Type.Object(
     approvals: Type.Array(Type.Object({ actor: Type.String(), at: Type.String(), reason: Nullable(Type.String()) })),
     quorum: Type.Integer({ description: 'Distinct governance approvals the certification needs' }),
     expired: Type.Boolean({ description: 'Past expires_at: these approvals no longer count' }),
+    waiting_for_gate_since: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Approvals complete; waiting for the constitutional gate (GENESIS_WEBHOOK_URL) since then' })),
   },
   { description: 'An open certification request and its approvals so far' },
 );
