@@ -59,9 +59,9 @@ const fixture = async (base: string, token: (role: string) => string): Promise<s
   };
   const industry = await post('/api/v1/genesis/industries', 'governance', { name: 'Bench', description: 'd' });
   const skill = await post('/api/v1/genesis/skills', 'governance', { name: 'Bench skill', description: 'd', category: 'technical' });
-  await post(`/api/v1/genesis/skills/${skill.id}/certify`, 'governance', {});
+  await post(`/api/v1/genesis/skills/${skill.id}/certify`, 'governance', { reason: 'bench' });
   const role = await post('/api/v1/genesis/job-roles', 'governance', { name: 'Bench role', description: 'd', required_skills: [skill.id], industry_id: industry.id });
-  await post(`/api/v1/genesis/job-roles/${role.id}/certify`, 'governance', {});
+  await post(`/api/v1/genesis/job-roles/${role.id}/certify`, 'governance', { reason: 'bench' });
   const agent = await post('/api/v1/agents', 'operator', { name: 'Bench agent', skill_id: skill.id, job_role_id: role.id, industry_id: industry.id });
   return agent.id;
 };

@@ -75,14 +75,14 @@ describe.each(await engines())('four-eyes certification in the database (%s)', (
 
   it('two governance actors certify through the use case; the database agrees', async () => {
     const skill = await f.skill(t.write, { certified: false });
-    expect((await certify(t.write, ALICE, 'Skill', skill.id, {})).content).toMatchObject({ certification: { certified: false } });
-    expect((await certify(t.write, BOB, 'Skill', skill.id, {})).content).toMatchObject({ certification: { certified: true, approved_by: ['alice', 'bob'] } });
+    expect((await certify(t.write, ALICE, 'Skill', skill.id, { reason: 'ok' })).content).toMatchObject({ certification: { certified: false } });
+    expect((await certify(t.write, BOB, 'Skill', skill.id, { reason: 'ok' })).content).toMatchObject({ certification: { certified: true, approved_by: ['alice', 'bob'] } });
   });
 
   it('a server counting fewer approvals than the database holds is refused: FORBIDDEN', async () => {
     const skill = await f.skill(t.write, { certified: false });
     const lax = { ...t.write, certification: { quorum: 1, requestTtlMs: 1000 } };
-    await expect(certify(lax, ALICE, 'Skill', skill.id, {})).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('more distinct governance approvals') as unknown });
+    await expect(certify(lax, ALICE, 'Skill', skill.id, { reason: 'ok' })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('more distinct governance approvals') as unknown });
   });
 
   it('plant migrate records the configured quorum', async () => {

@@ -126,7 +126,7 @@ describe.each(await engines())('the Genesis gate before a certification complete
     const item = (await governanceQueue(t.write, { limit: 200 })).items.find((i) => i.entity_id === id);
     expect(item?.request?.waiting_for_gate_since).toEqual(expect.any(String));
     // Another approval is refused while the verdict is awaited.
-    await expect(certify(t.write, { subject: 'carol', roles: ['governance'] }, 'Skill', id, {})).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    await expect(certify(t.write, { subject: 'carol', roles: ['governance'] }, 'Skill', id, { reason: 'ok' })).rejects.toMatchObject({ code: 'INVALID_STATE' });
     gate.behave('approve');
     await askGate(t.write, gateDeps(), (e) => e === id);
     expect((await certification(id)).certified).toBe(true);

@@ -109,8 +109,8 @@ describe.each(await engines())('ledger on %s', (engine) => {
       const history = await t.store.getAmendments(skill.id);
       expect(history.map((a) => a.payload.operation)).toEqual(['create', 'certify']);
       expect(history[1]?.payload.prev_hash).toBe(history[0]?.hash);
-      expect((await rejection(certify(t.write, GOVERNANCE, 'Skill', skill.id, {}))).code).toBe('INVALID_STATE');
-      expect((await rejection(certify(t.write, GOVERNANCE, 'JobRole', skill.id, {}))).code).toBe('ENTITY_NOT_FOUND');
+      expect((await rejection(certify(t.write, GOVERNANCE, 'Skill', skill.id, { reason: 'ok' }))).code).toBe('INVALID_STATE');
+      expect((await rejection(certify(t.write, GOVERNANCE, 'JobRole', skill.id, { reason: 'ok' }))).code).toBe('ENTITY_NOT_FOUND');
     });
 
     it('job roles need existing, certified, distinct skills', async () => {
@@ -235,7 +235,7 @@ describe.each(await engines())('ledger on %s', (engine) => {
       const agentAudit = report.entities.find((e) => e.entity_id === agent.id);
       expect(agentAudit?.violations.map((v) => v.code)).toContain('L1-AGENT-06');
       expect(report.warnings.map((w) => w.entity_id)).toEqual(expect.arrayContaining([agent.id, team.id, g.role.id]));
-      expect((await rejection(decertify(t.write, GOVERNANCE, 'Skill', g.skill.id, {}))).code).toBe('INVALID_STATE');
+      expect((await rejection(decertify(t.write, GOVERNANCE, 'Skill', g.skill.id, { reason: 'ok' }))).code).toBe('INVALID_STATE');
     });
 
     it('deprecates with a successor, archives, soft-deletes; rows and history stay', async () => {

@@ -107,7 +107,7 @@ describe('governance flow against a running server (embedded database)', () => {
       expect(skill.status).toBe(201);
       // CERTIFICATION_QUORUM=2: the first officer's approval waits (202), the second completes it.
       expect((await call('POST', `/api/v1/genesis/skills/${skill.json.id}/certify`, gov, { reason: 'reviewed' })).status).toBe(202);
-      expect((await call<{ error_code: string }>('POST', `/api/v1/genesis/skills/${skill.json.id}/certify`, gov, {})).json.error_code).toBe('DUPLICATE_APPROVAL');
+      expect((await call<{ error_code: string }>('POST', `/api/v1/genesis/skills/${skill.json.id}/certify`, gov, { reason: 'again' })).json.error_code).toBe('DUPLICATE_APPROVAL');
       // The quorum is reached; the gate's verdict completes it (the server's genesis-gate job).
       expect((await call('POST', `/api/v1/genesis/skills/${skill.json.id}/certify`, gov2, { reason: 'agreed' })).status).toBe(202);
       await certifiedSoon(`/api/v1/genesis/skills/${skill.json.id}`, gov);
@@ -116,10 +116,10 @@ describe('governance flow against a running server (embedded database)', () => {
       name: 'SEO Specialist', description: 'Owns organic search', required_skills: [seo.json.id, ppc.json.id], industry_id: industry.json.id,
     });
     expect(role.status).toBe(201);
-    expect((await call('POST', `/api/v1/genesis/job-roles/${role.json.id}/certify`, gov, {})).status).toBe(202);
+    expect((await call('POST', `/api/v1/genesis/job-roles/${role.json.id}/certify`, gov, { reason: 'covers organic search' })).status).toBe(202);
     const waiting = await call<{ items: { type: string; entity_id: string }[] }>('GET', '/api/v1/governance/queue', auditor);
     expect(waiting.json.items).toEqual([expect.objectContaining({ type: 'certification_request', entity_id: role.json.id })]);
-    expect((await call('POST', `/api/v1/genesis/job-roles/${role.json.id}/certify`, gov2, {})).status).toBe(202);
+    expect((await call('POST', `/api/v1/genesis/job-roles/${role.json.id}/certify`, gov2, { reason: 'agreed' })).status).toBe(202);
     await certifiedSoon(`/api/v1/genesis/job-roles/${role.json.id}`, gov);
     expect(asked.map((a) => a.entity_id)).toEqual([seo.json.id, ppc.json.id, role.json.id]);
     expect(asked.every((a) => a.verified)).toBe(true);

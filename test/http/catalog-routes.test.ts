@@ -67,7 +67,7 @@ describe('catalog routes (genesis, agents, teams)', () => {
 
     it('happy: the seed accepted arbitrary certify bodies; they are accepted and ignored', async () => {
       const skill = await created('/api/v1/genesis/skills', { name: name('Legacy'), description: 'd', category: 'technical' }, gov);
-      const res = await post(`/api/v1/genesis/skills/${skill.id}/certify`, { certified: false, timestamp: 'now', gate: 'x' }, gov);
+      const res = await post(`/api/v1/genesis/skills/${skill.id}/certify`, { reason: 'legacy client', certified: false, timestamp: 'now', gate: 'x' }, gov);
       expect(res.json<EntityView>().certification?.certified).toBe(true);
     });
 
@@ -87,7 +87,7 @@ describe('catalog routes (genesis, agents, teams)', () => {
       expect((await get('/api/v1/genesis/skills/not-a-uuid')).json()).toMatchObject({ error_code: 'VALIDATION_ERROR' });
       expect((await get('/api/v1/genesis/skills?limit=0')).statusCode).toBe(422);
       expect((await get('/api/v1/genesis/skills?limit=201')).statusCode).toBe(422);
-      const twice = await post(`/api/v1/genesis/skills/${(await created('/api/v1/genesis/skills', { name: name('T'), description: 'd', category: 'technical' }, gov)).id}/decertify`, {}, gov);
+      const twice = await post(`/api/v1/genesis/skills/${(await created('/api/v1/genesis/skills', { name: name('T'), description: 'd', category: 'technical' }, gov)).id}/decertify`, { reason: 'again' }, gov);
       expect(twice.json()).toMatchObject({ error_code: 'INVALID_STATE' });
     });
 

@@ -4,7 +4,7 @@ import type { Actor, LedgerTx } from '../ports/ledger.ts';
 import { appendAmendment, displayKind } from '../writer.ts';
 import type { WriteDeps } from './deps.ts';
 import { assertWritable, lockExisting } from './load.ts';
-import { checkPrecedents } from './decisions.ts';
+import { checkPrecedents, requireReason } from './decisions.ts';
 import { flagDependents } from './review.ts';
 
 export interface CertificationInput {
@@ -45,6 +45,7 @@ export const certify = async (
   input: CertificationInput,
 ): Promise<EntityRecord> => {
   const policy = deps.certification ?? DEFAULT_CERTIFICATION_POLICY;
+  const reason = requireReason(input.reason, 'A certification approval');
   const precedents = await checkPrecedents(deps.store, input.precedents);
   return deps.store.write(actor, async (tx) => {
     const current = await lockExisting(tx, id, kind);
@@ -54,7 +55,6 @@ export const certify = async (
       throw new DomainError('INVALID_STATE', `${displayKind(kind)} ${id} is already certified`);
     }
     const now = deps.clock.now();
-    const reason = input.reason ?? null;
     const request = openRequest(content.certification, now);
     if (request?.waiting_for_gate_since != null) {
       throw new DomainError('INVALID_STATE', `${displayKind(kind)} ${id} has its approvals and waits for the constitutional gate's verdict`);
@@ -100,7 +100,7 @@ export const rejectCertification = async (
   id: string,
   input: { reason: string; precedents?: readonly string[] | undefined },
 ): Promise<EntityRecord> => {
-  if (input.reason.trim() === '') throw new DomainError('VALIDATION_ERROR', 'A rejection needs a reason', { errors: [{ field: 'reason', message: 'must not be empty' }] });
+  const reason = requireReason(input.reason, 'A rejection');
   const precedents = await checkPrecedents(deps.store, input.precedents);
   return deps.store.write(actor, async (tx) => {
     const current = await lockExisting(tx, id, kind);
@@ -111,7 +111,7 @@ export const rejectCertification = async (
     }
     const certification: Certification = { ...content.certification, request: null };
     return appendAmendment(deps, {
-      tx, actor, id, kind, current, content: { ...content, certification }, operation: 'certification_rejected', reason: input.reason, precedents,
+      tx, actor, id, kind, current, content: { ...content, certification }, operation: 'certification_rejected', reason, precedents,
     });
   });
 };
@@ -124,6 +124,7 @@ export const decertify = async (
   id: string,
   input: CertificationInput,
 ): Promise<{ entity: EntityRecord; flagged: string[] }> => {
+  const reason = requireReason(input.reason, 'A decertification');
   const precedents = await checkPrecedents(deps.store, input.precedents);
   return deps.store.write(actor, async (tx) => {
     const current = await lockExisting(tx, id, kind);
@@ -131,7 +132,7 @@ export const decertify = async (
     if (!content.certification.certified) {
       throw new DomainError('INVALID_STATE', `${displayKind(kind)} ${id} is not certified`);
     }
-    return revoke(deps, tx, actor, current, { reason: input.reason ?? null, precedents });
+    return revoke(deps, tx, actor, current, { reason, precedents });
   });
 };
 

@@ -4,6 +4,14 @@ import { DomainError, type FieldError } from '../errors.ts';
 import { AMENDMENT_HASH_PATTERN, DECISION_OPERATIONS, MAX_PRECEDENTS, type DecisionOperation } from '../governance.ts';
 import type { LedgerReader } from '../ports/ledger.ts';
 
+/** Every governance decision says why; a blank reason is no reason. */
+export const requireReason = (reason: string | null | undefined, what: string): string => {
+  if (reason == null || reason.trim() === '') {
+    throw new DomainError('VALIDATION_ERROR', `${what} needs a reason`, { errors: [{ field: 'reason', message: 'is required: every governance decision records why' }] });
+  }
+  return reason;
+};
+
 /**
  * A decision may cite earlier amendments as precedents; each must be a well-formed hash of an
  * amendment that exists. Amendments are append-only, so a check outside the write's transaction

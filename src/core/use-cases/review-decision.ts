@@ -4,7 +4,7 @@ import type { Actor } from '../ports/ledger.ts';
 import { appendAmendment, displayKind } from '../writer.ts';
 import { revoke } from './certification.ts';
 import { assertStorable } from './common-fields.ts';
-import { checkPrecedents } from './decisions.ts';
+import { checkPrecedents, requireReason } from './decisions.ts';
 import type { WriteDeps } from './deps.ts';
 import { assertWritable, lockExisting } from './load.ts';
 
@@ -25,7 +25,7 @@ export interface ReviewInput {
  */
 export const reviewEntity = async (deps: WriteDeps, actor: Actor, id: string, input: ReviewInput): Promise<EntityRecord> => {
   assertStorable({ reason: input.reason });
-  if (input.reason.trim() === '') throw new DomainError('VALIDATION_ERROR', 'A review needs a reason', { errors: [{ field: 'reason', message: 'must not be empty' }] });
+  requireReason(input.reason, 'A review');
   const precedents = await checkPrecedents(deps.store, input.precedents);
   return deps.store.write(actor, async (tx) => {
     const current = await lockExisting(tx, id);

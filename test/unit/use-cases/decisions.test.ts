@@ -32,7 +32,7 @@ describe('decisions as precedents', () => {
       code: 'REFERENCE_NOT_FOUND', errors: [{ field: 'precedents/0', message: `no amendment has hash ${missing}` }],
     });
     await expect(decertify(m.write, GOVERNANCE, 'Skill', g.skill.id, { reason: 'x', precedents: ['nope'] })).rejects.toMatchObject({ code: 'VALIDATION_ERROR', errors: [{ field: 'precedents/0' }] });
-    await expect(certify(m.write, GOVERNANCE, 'Skill', (await f.skill(m.write, { certified: false })).id, { precedents: [missing] })).rejects.toMatchObject({ code: 'REFERENCE_NOT_FOUND' });
+    await expect(certify(m.write, GOVERNANCE, 'Skill', (await f.skill(m.write, { certified: false })).id, { reason: 'x', precedents: [missing] })).rejects.toMatchObject({ code: 'REFERENCE_NOT_FOUND' });
     await expect(rejectCertification(m.write, GOVERNANCE, 'Skill', g.skill.id, { reason: 'x', precedents: [missing] })).rejects.toMatchObject({ code: 'REFERENCE_NOT_FOUND' });
     await expect(reviewEntity(m.write, GOVERNANCE, g.role.id, { outcome: 'still_valid', reason: 'x', precedents: [missing] })).rejects.toMatchObject({ code: 'REFERENCE_NOT_FOUND' });
     expect((await m.store.getAmendments(g.skill.id)).length).toBe(before);
@@ -56,5 +56,21 @@ describe('decisions as precedents', () => {
     expect([...first.decisions, ...rest.decisions].map((d) => d.amendment_hash)).toEqual(all.decisions.map((d) => d.amendment_hash));
     await expect(listDecisions(m.store, { since: 'last tuesday', limit: 5 })).rejects.toMatchObject({ code: 'VALIDATION_ERROR', errors: [{ field: 'since' }] });
     await expect(listDecisions(m.store, { cursor: 'garbage', limit: 5 })).rejects.toMatchObject({ code: 'VALIDATION_ERROR', errors: [{ field: 'cursor' }] });
+  });
+
+  it('every decision records why: certify, decertify, reject and review refuse a missing or blank reason', async () => {
+    const m = await memoryLedger();
+    const g = await f.graph(m.write);
+    const raw = await f.skill(m.write, { certified: false });
+    for (const attempt of [
+      certify(m.write, GOVERNANCE, 'Skill', raw.id, {}),
+      certify(m.write, GOVERNANCE, 'Skill', raw.id, { reason: '   ' }),
+      decertify(m.write, GOVERNANCE, 'Skill', g.skill.id, { reason: null }),
+      rejectCertification(m.write, GOVERNANCE, 'Skill', raw.id, { reason: '' }),
+      reviewEntity(m.write, GOVERNANCE, g.role.id, { outcome: 'still_valid', reason: '' }),
+    ]) {
+      await expect(attempt).rejects.toMatchObject({ code: 'VALIDATION_ERROR', errors: [{ field: 'reason' }] });
+    }
+    expect((await m.store.getEntity(raw.id))?.version).toBe(1);
   });
 });

@@ -41,12 +41,12 @@ describe('four-eyes certification', () => {
   it('one actor cannot approve twice; other roles cannot approve or reject', async () => {
     const { w } = await fourEyes();
     const skill = await f.skill(w, { certified: false });
-    await certify(w, ALICE, 'Skill', skill.id, {});
-    await expect(certify(w, ALICE, 'Skill', skill.id, {})).rejects.toMatchObject({ code: 'DUPLICATE_APPROVAL' });
+    await certify(w, ALICE, 'Skill', skill.id, { reason: 'ok' });
+    await expect(certify(w, ALICE, 'Skill', skill.id, { reason: 'ok' })).rejects.toMatchObject({ code: 'DUPLICATE_APPROVAL' });
     // Two tokens with the same subject are one actor, whatever else they carry.
-    await expect(certify(w, { subject: 'alice', roles: ['governance', 'admin'] }, 'Skill', skill.id, {})).rejects.toMatchObject({ code: 'DUPLICATE_APPROVAL' });
+    await expect(certify(w, { subject: 'alice', roles: ['governance', 'admin'] }, 'Skill', skill.id, { reason: 'ok' })).rejects.toMatchObject({ code: 'DUPLICATE_APPROVAL' });
     for (const actor of [OPERATOR, AUDITOR]) {
-      await expect(certify(w, actor, 'Skill', skill.id, {})).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(certify(w, actor, 'Skill', skill.id, { reason: 'ok' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
       await expect(rejectCertification(w, actor, 'Skill', skill.id, { reason: 'no' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     }
   });
@@ -54,24 +54,24 @@ describe('four-eyes certification', () => {
   it('a rejection closes the request: its approvals stop counting', async () => {
     const { w, store } = await fourEyes();
     const skill = await f.skill(w, { certified: false });
-    await certify(w, ALICE, 'Skill', skill.id, {});
+    await certify(w, ALICE, 'Skill', skill.id, { reason: 'ok' });
     await rejectCertification(w, BOB, 'Skill', skill.id, { reason: 'scope unclear' });
     expect((await certification(store, skill.id)).request).toBeNull();
     await expect(rejectCertification(w, BOB, 'Skill', skill.id, { reason: 'again' })).rejects.toMatchObject({ code: 'INVALID_STATE' });
     await expect(rejectCertification(w, BOB, 'Skill', skill.id, { reason: ' ' })).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
-    const reopened = await certify(w, CAROL, 'Skill', skill.id, {});
+    const reopened = await certify(w, CAROL, 'Skill', skill.id, { reason: 'ok' });
     expect((reopened.content as SkillContent).certification.request?.approvals.map((a) => a.actor)).toEqual(['carol']);
   });
 
   it('a request expires after its TTL and says so; a later approval opens a fresh one', async () => {
     const { w, advance, store } = await fourEyes();
     const skill = await f.skill(w, { certified: false });
-    await certify(w, ALICE, 'Skill', skill.id, {});
+    await certify(w, ALICE, 'Skill', skill.id, { reason: 'ok' });
     advance(8 * DAY);
     const [item] = (await governanceQueue(w, { limit: 10 })).items;
     expect(item?.request).toMatchObject({ expired: true, approvals: [{ actor: 'alice' }] });
     await expect(rejectCertification(w, BOB, 'Skill', skill.id, { reason: 'x' })).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('expired') as unknown });
-    await certify(w, BOB, 'Skill', skill.id, {});
+    await certify(w, BOB, 'Skill', skill.id, { reason: 'ok' });
     const fresh = await certification(store, skill.id);
     expect(fresh).toMatchObject({ certified: false, request: { approvals: [{ actor: 'bob' }] } });
   });
@@ -79,13 +79,13 @@ describe('four-eyes certification', () => {
   it('a quorum of 1 certifies at once, as before; a role is held to its rules before it can be approved', async () => {
     const { w } = await fourEyes(1);
     const skill = await f.skill(w, { certified: false });
-    expect((await certify(w, ALICE, 'Skill', skill.id, {})).content).toMatchObject({ certification: { certified: true, approved_by: ['alice'] } });
+    expect((await certify(w, ALICE, 'Skill', skill.id, { reason: 'ok' })).content).toMatchObject({ certification: { certified: true, approved_by: ['alice'] } });
     // A role whose required skill lost its certification cannot be approved: approvals obey the rules.
     const strict = (await fourEyes(2)).w;
     const setup = { ...strict, certification: { quorum: 1, requestTtlMs: DAY } };
     const g = await f.graph(setup);
     await decertify(setup, ALICE, 'JobRole', g.role.id, { reason: 'rework' });
     await decertify(setup, ALICE, 'Skill', g.skill.id, { reason: 'outdated' });
-    await expect(certify(strict, BOB, 'JobRole', g.role.id, {})).rejects.toMatchObject({ code: 'CONSTITUTIONAL_VIOLATION' });
+    await expect(certify(strict, BOB, 'JobRole', g.role.id, { reason: 'ok' })).rejects.toMatchObject({ code: 'CONSTITUTIONAL_VIOLATION' });
   });
 });
