@@ -1,6 +1,3 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SkillContent } from '../../src/core/entity.ts';
 import { certify } from '../../src/core/use-cases/certification.ts';
@@ -9,67 +6,19 @@ import { governanceQueue } from '../../src/core/use-cases/governance-queue.ts';
 import { genesisGate } from '../../src/jobs/genesis-gate.ts';
 import { engines } from '../support/engines.ts';
 import * as f from '../support/factories.ts';
+import { startStubGate, type StubGate } from '../support/gate.ts';
 import { createTestLedger, testConfig, type TestLedger } from '../support/ledger.ts';
 
-const SECRET = `whsec_${Buffer.from('a test secret of thirty-two bytes').toString('base64')}`;
 const ALICE = { subject: 'alice', roles: ['governance'] };
 const BOB = { subject: 'bob', roles: ['governance'] };
 
-type Behaviour = 'approve' | 'deny' | 'slow' | 'garbage' | 'error';
-
-/** A local stand-in for the Genesis gate: checks each request's Standard Webhooks signature. */
-const stubGate = async (): Promise<{ url: string; behave: (b: Behaviour) => void; seen: { verified: boolean; body: { data: { entity_id: string; approvals: unknown[] } } }[]; stop: () => Promise<void>; server: Server }> => {
-  let behaviour: Behaviour = 'approve';
-  const seen: { verified: boolean; body: { data: { entity_id: string; approvals: unknown[] } } }[] = [];
-  const verifier = new Webhook(SECRET);
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString()));
-    req.on('end', () => {
-      let verified = true;
-      try {
-        verifier.verify(text, req.headers as Record<string, string>);
-      } catch {
-        verified = false;
-      }
-      seen.push({ verified, body: JSON.parse(text) as { data: { entity_id: string; approvals: unknown[] } } });
-      if (behaviour === 'slow') {
-        setTimeout(() => res.end(JSON.stringify({ verdict: 'approve' })), 1500);
-        return;
-      }
-      if (behaviour === 'error') {
-        res.statusCode = 503;
-        res.end('down for maintenance');
-        return;
-      }
-      res.setHeader('content-type', 'application/json');
-      res.end(behaviour === 'garbage' ? '{"verdict":"maybe"}' : JSON.stringify({ verdict: behaviour, reason: behaviour === 'deny' ? 'conflicts with article 4' : 'consistent with the constitution' }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/gate`,
-    behave: (b) => (behaviour = b),
-    seen,
-    server,
-    stop: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
-  };
-};
-
 describe.each(await engines())('the Genesis gate before a certification completes (%s)', (engine) => {
   let t: TestLedger;
-  let gate: Awaited<ReturnType<typeof stubGate>>;
+  let gate: StubGate;
   beforeAll(async () => {
-    gate = await stubGate();
+    gate = await startStubGate();
     t = await createTestLedger(engine, 'Ed25519', {
-      config: testConfig({ CERTIFICATION_QUORUM: '2', GENESIS_WEBHOOK_URL: gate.url, GENESIS_WEBHOOK_SECRET: SECRET, GENESIS_WEBHOOK_TIMEOUT_MS: '300' }),
+      config: testConfig({ CERTIFICATION_QUORUM: '2', GENESIS_WEBHOOK_URL: gate.url, GENESIS_WEBHOOK_SECRET: gate.secret, GENESIS_WEBHOOK_TIMEOUT_MS: '300' }),
     });
     await t.owner.query("UPDATE plant_settings SET value = '2' WHERE key = 'certification_quorum'");
   });

@@ -1,16 +1,12 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Webhook } from 'standardwebhooks';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStubGate, type StubGate } from '../support/gate.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'bin/plant.js');
-
-const GATE_SECRET = `whsec_${Buffer.from('the flow test gate secret 32 byt').toString('base64')}`;
 
 /**
  * Black box: the built server started as a process on the embedded database, tokens minted by
@@ -21,34 +17,16 @@ describe('governance flow against a running server (embedded database)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'plant-flow-'));
   const env: Record<string, string | undefined> = { ...process.env, PLANT_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: '', SIGNING_ALGORITHM: 'Ed25519', PLANT_SEED: 'false', CERTIFICATION_QUORUM: '2' };
   let server: ChildProcess;
-  let gate: Server;
+  let gate: StubGate;
   let base = '';
-  /** Every proposal the gate was asked about, with whether its signature verified. */
-  const asked: { entity_id: string; verified: boolean }[] = [];
 
   const token = (role: string, sub: string): string =>
     execFileSync(process.execPath, [cli, 'token', '--role', role, '--sub', sub], { env, cwd: root }).toString().trim();
 
   beforeAll(async () => {
-    const verifier = new Webhook(GATE_SECRET);
-    gate = createServer((req, res) => {
-      let text = '';
-      req.on('data', (c: Buffer) => (text += c.toString()));
-      req.on('end', () => {
-        let verified = true;
-        try {
-          verifier.verify(text, req.headers as Record<string, string>);
-        } catch {
-          verified = false;
-        }
-        asked.push({ entity_id: (JSON.parse(text) as { data: { entity_id: string } }).data.entity_id, verified });
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ verdict: 'approve', reason: 'within the constitution' }));
-      });
-    });
-    await new Promise<void>((resolve) => gate.listen(0, '127.0.0.1', resolve));
-    env.GENESIS_WEBHOOK_URL = `http://127.0.0.1:${(gate.address() as AddressInfo).port}/genesis`;
-    env.GENESIS_WEBHOOK_SECRET = GATE_SECRET;
+    gate = await startStubGate();
+    env.GENESIS_WEBHOOK_URL = gate.url;
+    env.GENESIS_WEBHOOK_SECRET = gate.secret;
     server = spawn(process.execPath, [cli, 'serve'], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     base = await new Promise<string>((resolve, reject) => {
@@ -65,7 +43,7 @@ describe('governance flow against a running server (embedded database)', () => {
       server.on('exit', resolve);
       server.kill('SIGTERM');
     });
-    await new Promise((resolve) => gate.close(resolve));
+    await gate.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -121,8 +99,8 @@ describe('governance flow against a running server (embedded database)', () => {
     expect(waiting.json.items).toEqual([expect.objectContaining({ type: 'certification_request', entity_id: role.json.id })]);
     expect((await call('POST', `/api/v1/genesis/job-roles/${role.json.id}/certify`, gov2, { reason: 'agreed' })).status).toBe(202);
     await certifiedSoon(`/api/v1/genesis/job-roles/${role.json.id}`, gov);
-    expect(asked.map((a) => a.entity_id)).toEqual([seo.json.id, ppc.json.id, role.json.id]);
-    expect(asked.every((a) => a.verified)).toBe(true);
+    expect(gate.seen.map((a) => a.body.data.entity_id)).toEqual([seo.json.id, ppc.json.id, role.json.id]);
+    expect(gate.seen.every((a) => a.verified)).toBe(true);
 
     const birth = (name: string) =>
       call<E>('POST', '/api/v1/agents', ops, { name, skill_id: seo.json.id, job_role_id: role.json.id, industry_id: industry.json.id });

@@ -4,7 +4,7 @@ import type { Actor, LedgerTx } from '../ports/ledger.ts';
 import { appendAmendment, displayKind } from '../writer.ts';
 import type { WriteDeps } from './deps.ts';
 import { assertWritable, lockExisting } from './load.ts';
-import { checkPrecedents, requireReason } from './decisions.ts';
+import { decisionInput } from './decisions.ts';
 import { flagDependents } from './review.ts';
 
 export interface CertificationInput {
@@ -45,8 +45,7 @@ export const certify = async (
   input: CertificationInput,
 ): Promise<EntityRecord> => {
   const policy = deps.certification ?? DEFAULT_CERTIFICATION_POLICY;
-  const reason = requireReason(input.reason, 'A certification approval');
-  const precedents = await checkPrecedents(deps.store, input.precedents);
+  const { reason, precedents } = await decisionInput(deps.store, input, 'A certification approval');
   return deps.store.write(actor, async (tx) => {
     const current = await lockExisting(tx, id, kind);
     assertWritable(current, 'certify');
@@ -100,8 +99,7 @@ export const rejectCertification = async (
   id: string,
   input: { reason: string; precedents?: readonly string[] | undefined },
 ): Promise<EntityRecord> => {
-  const reason = requireReason(input.reason, 'A rejection');
-  const precedents = await checkPrecedents(deps.store, input.precedents);
+  const { reason, precedents } = await decisionInput(deps.store, input, 'A rejection');
   return deps.store.write(actor, async (tx) => {
     const current = await lockExisting(tx, id, kind);
     const content = current.content as SkillContent;
@@ -124,8 +122,7 @@ export const decertify = async (
   id: string,
   input: CertificationInput,
 ): Promise<{ entity: EntityRecord; flagged: string[] }> => {
-  const reason = requireReason(input.reason, 'A decertification');
-  const precedents = await checkPrecedents(deps.store, input.precedents);
+  const { reason, precedents } = await decisionInput(deps.store, input, 'A decertification');
   return deps.store.write(actor, async (tx) => {
     const current = await lockExisting(tx, id, kind);
     const content = current.content as SkillContent;

@@ -5,19 +5,29 @@ import { AMENDMENT_HASH_PATTERN, DECISION_OPERATIONS, MAX_PRECEDENTS, type Decis
 import type { LedgerReader } from '../ports/ledger.ts';
 
 /** Every governance decision says why; a blank reason is no reason. */
-export const requireReason = (reason: string | null | undefined, what: string): string => {
+const requireReason = (reason: string | null | undefined, what: string): string => {
   if (reason == null || reason.trim() === '') {
     throw new DomainError('VALIDATION_ERROR', `${what} needs a reason`, { errors: [{ field: 'reason', message: 'is required: every governance decision records why' }] });
   }
   return reason;
 };
 
+/** A decision's reason and precedents, checked before its write begins. */
+export const decisionInput = async (
+  store: Pick<LedgerReader, 'getAmendmentsByHash'>,
+  input: { reason?: string | null | undefined; precedents?: readonly string[] | undefined },
+  what: string,
+): Promise<{ reason: string; precedents: string[] }> => ({
+  reason: requireReason(input.reason, what),
+  precedents: await checkPrecedents(store, input.precedents),
+});
+
 /**
  * A decision may cite earlier amendments as precedents; each must be a well-formed hash of an
  * amendment that exists. Amendments are append-only, so a check outside the write's transaction
  * cannot be overtaken by a delete.
  */
-export const checkPrecedents = async (store: Pick<LedgerReader, 'getAmendmentsByHash'>, precedents: readonly string[] | undefined): Promise<string[]> => {
+const checkPrecedents = async (store: Pick<LedgerReader, 'getAmendmentsByHash'>, precedents: readonly string[] | undefined): Promise<string[]> => {
   const list = [...new Set(precedents ?? [])];
   if (list.length === 0) return [];
   const errors: FieldError[] = [];

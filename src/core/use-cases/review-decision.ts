@@ -4,7 +4,7 @@ import type { Actor } from '../ports/ledger.ts';
 import { appendAmendment, displayKind } from '../writer.ts';
 import { revoke } from './certification.ts';
 import { assertStorable } from './common-fields.ts';
-import { checkPrecedents, requireReason } from './decisions.ts';
+import { decisionInput } from './decisions.ts';
 import type { WriteDeps } from './deps.ts';
 import { assertWritable, lockExisting } from './load.ts';
 
@@ -25,8 +25,7 @@ export interface ReviewInput {
  */
 export const reviewEntity = async (deps: WriteDeps, actor: Actor, id: string, input: ReviewInput): Promise<EntityRecord> => {
   assertStorable({ reason: input.reason });
-  requireReason(input.reason, 'A review');
-  const precedents = await checkPrecedents(deps.store, input.precedents);
+  const { reason, precedents } = await decisionInput(deps.store, input, 'A review');
   return deps.store.write(actor, async (tx) => {
     const current = await lockExisting(tx, id);
     assertWritable(current, 'review');
@@ -38,9 +37,9 @@ export const reviewEntity = async (deps: WriteDeps, actor: Actor, id: string, in
           errors: [{ field: 'outcome', message: 'decertify needs a certified skill or job role' }],
         });
       }
-      return (await revoke(deps, tx, actor, current, { reason: input.reason, precedents, alignment: 'aligned' })).entity;
+      return (await revoke(deps, tx, actor, current, { reason, precedents, alignment: 'aligned' })).entity;
     }
     const content = { ...current.content, amendment_alignment: 'aligned' as const };
-    return appendAmendment(deps, { tx, actor, id, kind: current.entity_type, current, content, operation: 'review', reason: input.reason, precedents });
+    return appendAmendment(deps, { tx, actor, id, kind: current.entity_type, current, content, operation: 'review', reason, precedents });
   });
 };
