@@ -20,6 +20,9 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
+/** A count of seconds, minutes, hours or days (no unit: seconds). */
+const DURATION = /^(\d+)(s|m|h|d)?$/;
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -53,10 +56,7 @@ const schema = z.object({
     .pipe(z.array(z.url().refine((o) => o !== '*', 'no wildcard'))),
   // Distinct governance actors a certification needs; unset: 2 in production, 1 elsewhere.
   CERTIFICATION_QUORUM: z.coerce.number().int().min(1).max(10).optional(),
-  CERTIFICATION_REQUEST_TTL: z
-    .string()
-    .regex(/^\d+(s|m|h|d)?$/, 'a duration such as 7d, 12h, 30m or 3600 (seconds)')
-    .default('7d'),
+  CERTIFICATION_REQUEST_TTL: z.string().regex(DURATION, 'a duration such as 7d, 12h, 30m or 3600 (seconds)').default('7d'),
   // The external constitutional gate asked before each certification completes (optional).
   GENESIS_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   GENESIS_WEBHOOK_SECRET: z.string().min(1).optional(),
@@ -154,7 +154,7 @@ const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /** Four-eyes settings: the quorum (2 in production unless set) and how long a request stays open. */
 export const certificationPolicy = (config: Config): { quorum: number; requestTtlMs: number } => {
-  const match = /^(\d+)(s|m|h|d)?$/.exec(config.CERTIFICATION_REQUEST_TTL);
+  const match = DURATION.exec(config.CERTIFICATION_REQUEST_TTL);
   const unit = (match?.[2] ?? 's') as keyof typeof UNIT_MS;
   return {
     quorum: config.CERTIFICATION_QUORUM ?? (config.NODE_ENV === 'production' ? 2 : 1),

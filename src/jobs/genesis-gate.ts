@@ -10,6 +10,10 @@ export interface GateJobOptions {
   maxBackoffMs: number;
 }
 
+/** How long to wait before asking again after `failures` rounds without a verdict: doubling, capped. */
+export const gateBackoffMs = (failures: number, options: Pick<GateJobOptions, 'backoffMs' | 'maxBackoffMs'>): number =>
+  Math.min(options.backoffMs * 2 ** Math.max(failures - 1, 0), options.maxBackoffMs);
+
 /**
  * Asks the constitutional gate about requests whose approvals are complete. What waits is in the
  * ledger itself (a signed approval marks the request), so a restart loses nothing but the backoff
@@ -26,7 +30,7 @@ export const genesisGate = (write: WriteDeps, gate: GenesisGate, options: GateJo
       for (const s of result.settled) failures.delete(s.entity_id);
       for (const u of result.unavailable) {
         const count = (failures.get(u.entity_id)?.count ?? 0) + 1;
-        const delay = Math.min(options.backoffMs * 2 ** (count - 1), options.maxBackoffMs);
+        const delay = gateBackoffMs(count, options);
         failures.set(u.entity_id, { count, nextAt: Date.now() + delay });
         logger.warn({ entity_id: u.entity_id, attempts: count, retry_in_ms: delay }, `constitutional gate gave no verdict: ${u.error}`);
       }

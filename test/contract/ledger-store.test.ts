@@ -244,6 +244,18 @@ describe.each(subjects)('LedgerStore contract on %s', (subject) => {
     expect(stamps).toEqual([...stamps].sort().reverse());
   });
 
+  it('lists the certifications whose approvals wait for the external gate, and only those', async () => {
+    const gated = { ...h.write, certification: { quorum: 2, requestTtlMs: 86_400_000 }, gated: true };
+    const [waiting, pending] = [await f.skill(h.write, { certified: false }), await f.skill(h.write, { certified: false })];
+    await certify(gated, { subject: 'gate-a', roles: ['governance'] }, 'Skill', waiting.id, { reason: 'a' });
+    await certify(gated, { subject: 'gate-b', roles: ['governance'] }, 'Skill', waiting.id, { reason: 'b' });
+    await certify(gated, { subject: 'gate-a', roles: ['governance'] }, 'Skill', pending.id, { reason: 'a' });
+    const ids = (await h.store.listWaitingForGate(1000)).map((r) => r.id);
+    expect(ids).toContain(waiting.id);
+    expect(ids).not.toContain(pending.id);
+    expect((await h.store.listAwaitingReview(1000)).map((r) => r.id)).toEqual(expect.arrayContaining([waiting.id, pending.id]));
+  });
+
   it('lock and share return the entities that exist, ignoring unknown ids and non-UUIDs', async () => {
     const skill = await f.skill(h.write, { certified: false });
     const found = await h.store.write(GOVERNANCE, async (tx) => [await tx.lock([skill.id, 'nope', '0190a0a0-0000-7000-8000-00000000abcd']), await tx.share([skill.id, skill.id])]);

@@ -3,7 +3,7 @@ import type { SkillContent } from '../../src/core/entity.ts';
 import { certify } from '../../src/core/use-cases/certification.ts';
 import { askGate } from '../../src/core/use-cases/genesis-gate.ts';
 import { governanceQueue } from '../../src/core/use-cases/governance-queue.ts';
-import { genesisGate } from '../../src/jobs/genesis-gate.ts';
+import { gateBackoffMs, genesisGate } from '../../src/jobs/genesis-gate.ts';
 import { engines } from '../support/engines.ts';
 import * as f from '../support/factories.ts';
 import { startStubGate, type StubGate } from '../support/gate.ts';
@@ -96,5 +96,12 @@ describe.each(await engines())('the Genesis gate before a certification complete
     for (let i = 0; i < 300 && !(await certification(id)).certified; i++) await new Promise((r) => setTimeout(r, 10));
     await stop();
     expect(await certification(id)).toMatchObject({ certified: true, gate: { verdict: 'approve' } });
+  });
+});
+
+describe('the gate backoff', () => {
+  it('doubles per round without a verdict, from the first delay up to the cap', () => {
+    const options = { backoffMs: 1000, maxBackoffMs: 60_000 };
+    expect([1, 2, 3, 4, 6, 7, 20].map((n) => gateBackoffMs(n, options))).toEqual([1000, 2000, 4000, 8000, 32_000, 60_000, 60_000]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/composition/config.ts';
+import { certificationPolicy, ConfigError, loadConfig } from '../../src/composition/config.ts';
 
 const problems = (env: NodeJS.ProcessEnv): string[] => {
   try {
@@ -68,5 +68,16 @@ describe('configuration', () => {
 
   it('rejects both a key and a key file', () => {
     expect(problems({ SIGNING_KEY: 'pem', SIGNING_KEY_FILE: '/k.pem' })).toEqual(['SIGNING_KEY and SIGNING_KEY_FILE: set only one']);
+  });
+
+  it('four-eyes settings: quorum 2 in production unless set, request TTL in s, m, h or d', () => {
+    const test = loadConfig({ NODE_ENV: 'test' });
+    expect(certificationPolicy(test)).toEqual({ quorum: 1, requestTtlMs: 7 * 86_400_000 });
+    expect(certificationPolicy({ ...test, NODE_ENV: 'production' }).quorum).toBe(2);
+    expect(certificationPolicy(loadConfig({ NODE_ENV: 'test', CERTIFICATION_QUORUM: '3', CERTIFICATION_REQUEST_TTL: '12h' }))).toEqual({ quorum: 3, requestTtlMs: 43_200_000 });
+    expect(certificationPolicy(loadConfig({ NODE_ENV: 'test', CERTIFICATION_REQUEST_TTL: '90' })).requestTtlMs).toBe(90_000);
+    expect(problems({ CERTIFICATION_REQUEST_TTL: 'a week' })[0]).toMatch(/^CERTIFICATION_REQUEST_TTL: a duration such as 7d/);
+    expect(problems({ CERTIFICATION_QUORUM: '0' })[0]).toMatch(/^CERTIFICATION_QUORUM:/);
+    expect(problems({ GENESIS_WEBHOOK_URL: 'https://gate.example.com/verdict' })).toEqual(['GENESIS_WEBHOOK_SECRET: required with GENESIS_WEBHOOK_URL (the Standard Webhooks secret, whsec_…)']);
   });
 });

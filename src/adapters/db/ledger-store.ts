@@ -392,6 +392,18 @@ export class PgLedgerStore implements LedgerStore {
     return rows.map(toAmendment);
   }
 
+  async listWaitingForGate(limit: number, after?: QueueCursor): Promise<EntityRecord[]> {
+    // A subset of AWAITING_REVIEW's rows, so the same partial index serves it.
+    const { rows } = await this.pool.query<EntityRow>(
+      `SELECT ${ENTITY_COLUMNS} FROM entities
+        WHERE ${AWAITING_REVIEW} AND content #>> '{certification,request,waiting_for_gate_since}' IS NOT NULL
+          ${after === undefined ? '' : 'AND (updated_at, id) > ($2::timestamptz, $3::uuid)'}
+        ORDER BY updated_at, id LIMIT $1`,
+      after === undefined ? [limit] : [limit, after.updatedAt, after.id],
+    );
+    return rows.map(toRecord);
+  }
+
   async listIds(kinds: readonly EntityKind[], statuses?: readonly Status[]): Promise<string[]> {
     const { rows } = await this.pool.query<{ id: string }>(
       statuses === undefined

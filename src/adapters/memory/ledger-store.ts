@@ -109,16 +109,23 @@ export class MemoryLedgerStore implements LedgerStore {
   }
 
   listAwaitingReview(limit: number, after?: QueueCursor): Promise<EntityRecord[]> {
-    // The database's order: (updated_at, id), compared as a time and then as text.
+    return Promise.resolve(this.byLastChange((r) => r.content.amendment_alignment !== 'aligned' || r.drift_detector.drifted === true || certificationRequest(r) !== null, limit, after));
+  }
+
+  listWaitingForGate(limit: number, after?: QueueCursor): Promise<EntityRecord[]> {
+    return Promise.resolve(this.byLastChange((r) => certificationRequest(r)?.waiting_for_gate_since != null, limit, after));
+  }
+
+  /** Live entities matching `wanted` in the database's order: (updated_at, id), a time then text. */
+  private byLastChange(wanted: (r: EntityRecord) => boolean, limit: number, after?: QueueCursor): EntityRecord[] {
     const order = (x: QueueCursor, y: QueueCursor): number =>
       Date.parse(x.updatedAt) - Date.parse(y.updatedAt) || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
     const cursorOf = (r: EntityRecord): QueueCursor => ({ updatedAt: r.updated_at, id: r.id });
     const rows = [...this.state.entities.values()]
-      .filter((r) => r.content.status !== 'deleted')
-      .filter((r) => r.content.amendment_alignment !== 'aligned' || r.drift_detector.drifted === true || certificationRequest(r) !== null)
+      .filter((r) => r.content.status !== 'deleted' && wanted(r))
       .filter((r) => after === undefined || order(cursorOf(r), after) > 0)
       .sort((x, y) => order(cursorOf(x), cursorOf(y)));
-    return Promise.resolve(copy(rows.slice(0, limit)));
+    return copy(rows.slice(0, limit));
   }
 
   getAmendmentsByHash(hashes: readonly string[]): Promise<Map<string, Amendment>> {

@@ -63,6 +63,8 @@ export interface LedgerReader {
    * quality run found drifted, or an open certification request), oldest last change first; `after` is the last row of the page before.
    */
   listAwaitingReview(limit: number, after?: QueueCursor): Promise<EntityRecord[]>;
+  /** Live entities whose certification request has its approvals and waits for the external gate, oldest first. */
+  listWaitingForGate(limit: number, after?: QueueCursor): Promise<EntityRecord[]>;
   countByKind(): Promise<Record<string, number>>;
 }
 

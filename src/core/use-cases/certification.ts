@@ -7,6 +7,21 @@ import { assertWritable, lockExisting } from './load.ts';
 import { decisionInput } from './decisions.ts';
 import { flagDependents } from './review.ts';
 
+/** The certification a `certify` amendment signs: who completed it, when, why, and every approver. */
+export const certifiedBy = (
+  certification: Certification,
+  by: { actor: string; at: string; reason: string | null; approvers: string[]; gate?: Certification['gate'] },
+): Certification => ({
+  ...certification,
+  certified: true,
+  certified_by: by.actor,
+  certified_at: by.at,
+  certification_reason: by.reason,
+  approved_by: by.approvers,
+  request: null,
+  ...(by.gate === undefined ? {} : { gate: by.gate }),
+});
+
 export interface CertificationInput {
   reason?: string | null | undefined;
   /** Earlier decisions (amendment hashes) this one follows. */
@@ -65,15 +80,7 @@ export const certify = async (
     const approvers = [...approvals.map((a) => a.actor), actor.subject];
     const complete = approvers.length >= policy.quorum;
     if (complete && deps.gated !== true) {
-      const certification: Certification = {
-        ...content.certification,
-        certified: true,
-        certified_by: actor.subject,
-        certified_at: now,
-        certification_reason: reason,
-        approved_by: approvers,
-        request: null,
-      };
+      const certification = certifiedBy(content.certification, { actor: actor.subject, at: now, reason, approvers });
       return appendAmendment(deps, { tx, actor, id, kind, current, content: { ...content, certification }, operation: 'certify', reason, precedents });
     }
     const opened = request?.opened_at ?? now;

@@ -3,7 +3,7 @@ import type { Certification, CertificationRequest, EntityRecord, SkillContent } 
 import { GateUnavailable, type GateProposal, type GateVerdict, type GenesisGate } from '../ports/gate.ts';
 import type { Actor } from '../ports/ledger.ts';
 import { appendAmendment } from '../writer.ts';
-import { openRequest } from './certification.ts';
+import { certifiedBy, openRequest } from './certification.ts';
 import type { WriteDeps } from './deps.ts';
 import { lockExisting } from './load.ts';
 
@@ -14,21 +14,21 @@ export const waitingForGate = (record: EntityRecord, now: string): Certification
   return request?.waiting_for_gate_since != null ? request : null;
 };
 
-const certifiedContent = (record: EntityRecord, request: CertificationRequest, extra: Partial<Certification>): SkillContent => {
+/** The content the certify amendment signs once the gate approves (what the gate is shown, too). */
+const certifiedContent = (record: EntityRecord, request: CertificationRequest, at: string, gate?: Certification['gate']): SkillContent => {
   const content = record.content as SkillContent;
-  return {
-    ...content,
-    certification: { ...content.certification, certified: true, approved_by: request.approvals.map((a) => a.actor), request: null, ...extra },
-  };
+  const last = request.approvals.at(-1);
+  const approvers = request.approvals.map((a) => a.actor);
+  return { ...content, certification: certifiedBy(content.certification, { actor: last?.actor ?? '', at, reason: last?.reason ?? null, approvers, gate }) };
 };
 
 /** What the gate judges: the certification as it would be signed, and who approved it. */
-export const proposalFor = (record: EntityRecord, request: CertificationRequest): GateProposal => ({
+export const proposalFor = (record: EntityRecord, request: CertificationRequest, at: string): GateProposal => ({
   id: createHash('sha256').update(`${record.id}\n${request.opened_at}`).digest('hex').slice(0, 32),
   entity_id: record.id,
   entity_type: record.entity_type,
   version: record.version + 1,
-  content: certifiedContent(record, request, {}),
+  content: certifiedContent(record, request, at),
   approvals: request.approvals,
 });
 
@@ -51,7 +51,7 @@ export const settleWithVerdict = async (deps: WriteDeps, entityId: string, opene
     const gate = { verdict: verdict.verdict, reason: verdict.reason, response_hash: verdict.response_hash };
     const kind = current.entity_type;
     if (verdict.verdict === 'approve') {
-      const content = certifiedContent(current, still, { certified_by: last.actor, certified_at: deps.clock.now(), certification_reason: last.reason, gate });
+      const content = certifiedContent(current, still, deps.clock.now(), gate);
       const reason = `approved by the constitutional gate${verdict.reason === null ? '' : `: ${verdict.reason}`}`;
       return appendAmendment(deps, { tx, actor, id: entityId, kind, current, content, operation: 'certify', reason });
     }
@@ -77,12 +77,12 @@ export const askGate = async (deps: WriteDeps, gate: GenesisGate, due: (entityId
   const round: GateRound = { settled: [], unavailable: [] };
   let after: { updatedAt: string; id: string } | undefined;
   for (;;) {
-    const page = await deps.store.listAwaitingReview(200, after);
+    const page = await deps.store.listWaitingForGate(200, after);
     for (const record of page) {
       const request = waitingForGate(record, deps.clock.now());
       if (request === null || !due(record.id)) continue;
       try {
-        const verdict = await gate.ask(proposalFor(record, request));
+        const verdict = await gate.ask(proposalFor(record, request, deps.clock.now()));
         const settled = await settleWithVerdict(deps, record.id, request.opened_at, verdict);
         if (settled !== null) round.settled.push({ entity_id: record.id, verdict: verdict.verdict });
       } catch (error) {
