@@ -18,13 +18,16 @@ export const DOMAIN_ERROR_CODES = {
 
 /** Transport-only: raised by the HTTP adapter about the request itself, never by the core. */
 export const TRANSPORT_ERROR_CODES = {
-  MALFORMED_REQUEST: 'The request body is not valid JSON.',
+  MALFORMED_REQUEST: 'The request cannot be read: its body is not strict JSON in UTF-8, or its URL is not validly encoded.',
   UNAUTHENTICATED: 'No valid bearer token was presented.',
   RATE_LIMITED: 'Too many requests from this client; retry after the indicated time.',
   PAYLOAD_TOO_LARGE: 'The request body exceeds the configured limit.',
+  URI_TOO_LONG: 'The request line or a path parameter is longer than the server reads.',
+  HEADERS_TOO_LARGE: 'The request headers are larger than the server reads.',
+  REQUEST_TIMEOUT: 'The request was not received completely in time.',
   NOT_FOUND: 'No route matches the request.',
   METHOD_NOT_ALLOWED: 'The route exists but not for this method.',
-  UNSUPPORTED_MEDIA_TYPE: 'The request body is not JSON.',
+  UNSUPPORTED_MEDIA_TYPE: 'The request body is not JSON in UTF-8 (or, for the token endpoint, form-encoded).',
   SERVICE_UNAVAILABLE: 'A dependency (the database) is unavailable or not migrated.',
   INTERNAL_ERROR: 'An unexpected error. Details are in the server log under the request id.',
 } as const;

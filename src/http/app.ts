@@ -9,6 +9,8 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { TransportError } from '../core/errors.ts';
 import { registerAuth } from './auth/guard.ts';
 import type { ApiDeps, HttpOptions } from './deps.ts';
+import { registerBodyParsing } from './body-parsing.ts';
+import { clientErrorHandler, frameworkErrors } from './connection-errors.ts';
 import { registerErrorHandling } from './errors.ts';
 import { registerObservability, registerRequestIdEcho, requestId } from './observability.ts';
 import { registerRoutes } from './routes/index.ts';
@@ -31,6 +33,8 @@ export const buildApp = async (deps: ApiDeps, options: HttpOptions, logStream?: 
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     genReqId: requestId,
     bodyLimit: options.bodyLimitBytes,
+    frameworkErrors,
+    clientErrorHandler,
   });
 
   registerRequestIdEcho(app);
@@ -50,10 +54,7 @@ export const buildApp = async (deps: ApiDeps, options: HttpOptions, logStream?: 
     },
   });
 
-  // OAuth 2.0 token requests are form-encoded by the standard; accept that beside JSON.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8'))));
-  });
+  registerBodyParsing(app);
 
   await app.register(cors, {
     // Only listed origins; credentials only ever with an explicit list, never with a wildcard.

@@ -16,6 +16,9 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
+  URI_TOO_LONG: 414,
+  HEADERS_TOO_LARGE: 431,
+  REQUEST_TIMEOUT: 408,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -25,7 +28,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
 
 const TITLES: Record<ErrorCode, string> = {
   VALIDATION_ERROR: 'Invalid request',
-  MALFORMED_REQUEST: 'Malformed request body',
+  MALFORMED_REQUEST: 'Malformed request',
   CONSTITUTIONAL_VIOLATION: 'Constitutional rules violated',
   REFERENCE_NOT_FOUND: 'Referenced entity not found',
   ENTITY_NOT_FOUND: 'Entity not found',
@@ -37,6 +40,9 @@ const TITLES: Record<ErrorCode, string> = {
   FORBIDDEN: 'Forbidden',
   RATE_LIMITED: 'Too many requests',
   PAYLOAD_TOO_LARGE: 'Payload too large',
+  URI_TOO_LONG: 'URI too long',
+  HEADERS_TOO_LARGE: 'Request headers too large',
+  REQUEST_TIMEOUT: 'Request timeout',
   NOT_FOUND: 'Not found',
   METHOD_NOT_ALLOWED: 'Method not allowed',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
@@ -59,8 +65,9 @@ export interface Problem {
   errors?: readonly FieldError[];
 }
 
-export const problem = (
-  request: FastifyRequest,
+/** A problem document; `instance` is the path without its query. */
+export const problemFor = (
+  where: { readonly url: string; readonly id: string },
   code: ErrorCode,
   detail: string,
   extra: { violations?: readonly Violation[] | undefined; errors?: readonly FieldError[] | undefined } = {},
@@ -69,13 +76,20 @@ export const problem = (
   title: TITLES[code],
   status: STATUS_BY_CODE[code],
   detail,
-  instance: request.url.split('?')[0] ?? request.url,
+  instance: where.url.split('?')[0] ?? where.url,
   error_code: code,
-  request_id: request.id,
+  request_id: where.id,
   timestamp: new Date().toISOString(),
   ...(extra.violations === undefined ? {} : { violations: extra.violations }),
   ...(extra.errors === undefined ? {} : { errors: extra.errors }),
 });
+
+export const problem = (
+  request: FastifyRequest,
+  code: ErrorCode,
+  detail: string,
+  extra: { violations?: readonly Violation[] | undefined; errors?: readonly FieldError[] | undefined } = {},
+): Problem => problemFor(request, code, detail, extra);
 
 export const sendProblem = (reply: FastifyReply, body: Problem): FastifyReply =>
   reply.code(body.status).type('application/problem+json').send(body);

@@ -33,6 +33,24 @@ describe('bearer tokens', () => {
     expect(await reason(tokens.verify(token))).toBe('UNAUTHENTICATED: The bearer token has expired');
   });
 
+  it('refuses a roles claim that is a string or holds non-strings, instead of reading it as roles', async () => {
+    const tokens = new TokenService({ secret: SECRET, issuer: 'plant', audience: 'plant-api' });
+    const signed = (roles: unknown): Promise<string> =>
+      new SignJWT({ roles })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('mallory')
+        .setIssuer('plant')
+        .setAudience('plant-api')
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(SECRET));
+    const refused = "UNAUTHENTICATED: The bearer token's roles claim must be an array of strings";
+    expect(await reason(tokens.verify(await signed('admin')))).toBe(refused);
+    expect(await reason(tokens.verify(await signed('governance,admin')))).toBe(refused);
+    expect(await reason(tokens.verify(await signed(['operator', 7])))).toBe(refused);
+    expect(await reason(tokens.verify(await signed({ admin: true })))).toBe(refused);
+    expect(await tokens.verify(await signed(['operator']))).toEqual({ subject: 'mallory', roles: ['operator'] });
+  });
+
   describe('an external OIDC issuer (JWKS over HTTP)', () => {
     let server: Server;
     let jwksUrl = '';
@@ -72,6 +90,17 @@ describe('bearer tokens', () => {
     it('accepts its tokens, reading roles from the configured claim', async () => {
       const token = await sign({ realm_access: { roles: ['governance', 'not-a-plant-role'] } });
       expect(await service().verify(token)).toEqual({ subject: 'alice@idp', roles: ['governance'] });
+    });
+
+    it('a space-delimited scope claim is read as roles; a string in any other claim is refused', async () => {
+      const scoped = new TokenService({
+        secret: SECRET,
+        issuer: 'plant',
+        audience: 'plant-api',
+        oidc: { jwksUrl, issuer: 'https://idp.example.com/', audience: 'plant', rolesClaim: 'scope' },
+      });
+      expect(await scoped.verify(await sign({ scope: 'openid governance' }))).toEqual({ subject: 'alice@idp', roles: ['governance'] });
+      expect(await reason(service().verify(await sign({ realm_access: { roles: 'governance' } })))).toMatch(/realm_access.roles claim must be an array/);
     });
 
     it('checks issuer, audience, expiry and signature', async () => {

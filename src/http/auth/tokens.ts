@@ -15,16 +15,28 @@ export interface TokenSettings {
 
 export const TOKEN_TTL_SECONDS = 30 * 60;
 
+const unauthenticated = (why: string): TransportError => new TransportError('UNAUTHENTICATED', why);
+
+/** Claims that RFC 8693 defines as one space-delimited string; every other roles claim must be an array. */
+const DELIMITED_CLAIMS: ReadonlySet<string> = new Set(['scope', 'scp']);
+
+/**
+ * The roles a token grants. A roles claim that is not an array of strings is refused, not read
+ * leniently: "governance,admin" as one string must not become two roles by accident of parsing.
+ */
 const rolesFrom = (payload: JWTPayload, claimPath: string): Role[] => {
   let value: unknown = payload;
   for (const part of claimPath.split('.')) {
     value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[part] : undefined;
   }
-  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[\s,]+/) : [];
-  return list.filter(isRole);
+  if (value === undefined) return [];
+  const last = claimPath.split('.').at(-1) ?? claimPath;
+  if (typeof value === 'string' && DELIMITED_CLAIMS.has(last)) return value.split(' ').filter(isRole);
+  if (!Array.isArray(value) || !value.every((r) => typeof r === 'string')) {
+    throw unauthenticated(`The bearer token's ${claimPath} claim must be an array of strings`);
+  }
+  return value.filter(isRole);
 };
-
-const unauthenticated = (why: string): TransportError => new TransportError('UNAUTHENTICATED', why);
 
 /**
  * Verifies bearer tokens: HS256 ones against the configured secret, asymmetric ones against the
