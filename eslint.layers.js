@@ -11,8 +11,10 @@ const zones = [
     target: './src/core',
     // Packages resolve into node_modules, so this zone refuses them too; node: builtins resolve nowhere.
     from: '.',
-    except: ['./src/core', './node_modules/canonicalize'],
-    message: 'src/core is the domain: it imports only src/core (plus node: builtins and canonicalize).',
+    // canonicalize (RFC 8785) and unhomoglyph (UTS #39 confusables) are data definitions the domain's
+    // rules are stated in: what bytes are signed, which names are the same name.
+    except: ['./src/core', './node_modules/canonicalize', './node_modules/unhomoglyph'],
+    message: 'src/core is the domain: it imports only src/core (plus node: builtins, canonicalize and unhomoglyph).',
   },
   {
     target: './src/http',

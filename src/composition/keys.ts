@@ -14,10 +14,17 @@ export const generateSigningKey = async (algorithm: SignatureAlgorithm): Promise
   return { pem, keyId: (await signingKeyFromPem(pem)).keyId };
 };
 
-/** Development keys: a new key in the data directory, published; the previous one retired (still published). */
-export const rotateDevSigningKey = async (config: Config, keys: KeyRegistry): Promise<{ previous: PublicKeyRecord | null; current: PublicKeyRecord }> => {
+/**
+ * Development keys: a new key in the data directory, published (by the owner: `publish`); the
+ * previous one retired (still published).
+ */
+export const rotateDevSigningKey = async (
+  config: Config,
+  keys: KeyRegistry,
+  publish: (key: PublicKeyRecord) => Promise<void>,
+): Promise<{ previous: PublicKeyRecord | null; current: PublicKeyRecord }> => {
   const { previous, current } = await rotateDevKey(keysDir(config), config.SIGNING_ALGORITHM);
-  await keys.publish(current);
+  await publish(current);
   if (previous !== null) await keys.retire(previous.keyId);
   return { previous, current };
 };

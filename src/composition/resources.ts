@@ -2,11 +2,11 @@ import { randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadOrCreateDevKey, signingKeyFromPem, type SigningKey } from '../adapters/crypto/keys.ts';
-import { createPgPool, createPglitePool, serviceUrl, switchToRole } from '../adapters/db/database.ts';
+import { createPgPool, createPglitePool, embeddedOwnerTransaction, serviceUrl, switchToRole } from '../adapters/db/database.ts';
 import { lockDataDir } from '../adapters/db/embedded-lock.ts';
 import { listKeys, publishKey } from '../adapters/db/key-registry.ts';
 import { migrate, type MigrationResult } from '../adapters/db/migrate.ts';
-import type { SqlPool } from '../adapters/db/sql.ts';
+import type { Sql, SqlPool } from '../adapters/db/sql.ts';
 import type { PublicKeyRecord } from '../core/ports/keys.ts';
 import { certificationPolicy, type Config } from './config.ts';
 
@@ -105,9 +105,36 @@ export const openDatabase = async (config: Config, options: OpenOptions): Promis
   return { db: createPgPool(url, config.DB_POOL_MAX, 'plant'), migration };
 };
 
-/** Publishes the signing key in the registry (idempotent) and reads back every published key. */
-export const publishSigningKey = async (db: SqlPool, key: PublicKeyRecord): Promise<PublicKeyRecord[]> => {
-  await publishKey(db, key);
+/**
+ * Runs `work` as the database owner, the only role that may publish keys: on the embedded
+ * database its superuser, on a server DATABASE_URL's role (a short-lived connection). With only
+ * APP_DATABASE_URL there is no owner to act as, and the caller is told what to run instead.
+ */
+export const asOwner = async <T>(config: Config, db: SqlPool, work: (owner: Sql) => Promise<T>): Promise<T> => {
+  if (db.engine === 'pglite') return embeddedOwnerTransaction(db, config.DB_APP_ROLE, work);
+  if (config.DATABASE_URL === undefined) {
+    throw new Error('publishing a signing key needs the database owner: set DATABASE_URL (the owner) for this run, e.g. `plant migrate`');
+  }
+  const owner = createPgPool(config.DATABASE_URL, 1, 'plant-owner');
+  try {
+    return await owner.transaction(work);
+  } finally {
+    await owner.close();
+  }
+};
+
+/** Publishes a public key as the owner (idempotent). */
+export const publishKeyAsOwner = (config: Config, db: SqlPool, key: PublicKeyRecord): Promise<void> =>
+  asOwner(config, db, (owner) => publishKey(owner, key));
+
+/**
+ * Makes sure the signing key is published (through the owner, and only when it is not yet) and
+ * reads back every published key. The service role itself cannot publish a key.
+ */
+export const publishSigningKey = async (config: Config, db: SqlPool, key: PublicKeyRecord): Promise<PublicKeyRecord[]> => {
+  const published = await listKeys(db);
+  if (published.some((k) => k.keyId === key.keyId)) return published;
+  await publishKeyAsOwner(config, db, key);
   return listKeys(db);
 };
 
@@ -117,7 +144,7 @@ export const openResources = async (config: Config, options: OpenOptions): Promi
   const logKey = await loadLogKey(config);
   const { db, migration } = await openDatabase(config, options);
   try {
-    const publishedKeys = await publishSigningKey(db, signingKey);
+    const publishedKeys = await publishSigningKey(config, db, signingKey);
     return { config, db, signingKey, logKey, publishedKeys, jwtSecret: resolveJwtSecret(config), migration, keyCreated };
   } catch (error) {
     await db.close();

@@ -88,6 +88,28 @@ describe.each(subjects)('LedgerStore contract on %s', (subject) => {
     await expect(createSkill(h.write, GOVERNANCE, { name: 'Unique Name Skill', description: 'three', category: 'technical' })).resolves.toBeDefined();
   });
 
+  it('look-alike names are the same name: confusables, fullwidth, stray spaces (UTS #39 skeleton)', async () => {
+    const original = await createSkill(h.write, GOVERNANCE, { name: 'Probe Skill', description: 'one', category: 'technical' });
+    const lookAlikes = [
+      '\u03a1robe Skill', // Greek capital rho
+      'Probe \u0405kill', // Cyrillic dze
+      'Pr\u043ebe Skill', // Cyrillic o
+      '\uff30\uff52\uff4f\uff42\uff45 Skill', // fullwidth
+      '  Probe   Skill ', // spaces
+      'Probe\u00a0Skill', // no-break space
+      'PROBE SKILL',
+    ];
+    for (const name of lookAlikes) {
+      await expect(createSkill(h.write, GOVERNANCE, { name, description: 'two', category: 'technical' }), name).rejects.toMatchObject({ code: 'DUPLICATE_ENTITY' });
+    }
+    expect((await h.store.findByName('Skill', '\u03a1r\u043ebe \u0405kill'))?.id).toBe(original.id);
+    // Distinct names stay distinct, and a normalised name is stored as normalised.
+    const other = await createSkill(h.write, GOVERNANCE, { name: '  Probe   Skills ', description: 'three', category: 'technical' });
+    expect(other.content.name).toBe('Probe Skills');
+    const evolved = await evolve(h.write, GOVERNANCE, other.id, { changes: { name: '\uff30robe  Skill' }, reason: 'rename' }).catch((e: unknown) => e);
+    expect(evolved).toMatchObject({ code: 'DUPLICATE_ENTITY' });
+  });
+
   it('external ids are unique among live entities', async () => {
     await createSkill(h.write, GOVERNANCE, { name: 'Ext A', description: 'a', category: 'technical', external_id: 'ext-contract-1' });
     await expect(createSkill(h.write, GOVERNANCE, { name: 'Ext B', description: 'b', category: 'technical', external_id: 'ext-contract-1' })).rejects.toMatchObject({

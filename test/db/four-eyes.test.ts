@@ -38,7 +38,7 @@ describe.each(await engines())('four-eyes certification in the database (%s)', (
       .transaction(async (tx: Sql) => {
         let prev = first.hash;
         for (const [i, step] of steps.entries()) {
-          await tx.query("SELECT set_config('plant.actor', $1, true), set_config('plant.roles', 'governance', true)", [step.actor]);
+          await tx.query("SELECT plant_set_identity($1, 'governance')", [step.actor]);
           const version = i + 2;
           const hash = String(version).repeat(64).slice(0, 64);
           const payload = { ...first.payload, version, operation: step.operation, prev_hash: prev, actor: step.actor };
@@ -48,6 +48,8 @@ describe.each(await engines())('four-eyes certification in the database (%s)', (
             [skillId, version, step.operation, step.actor, prev, hash, first.payload.key_id, first.payload.alg, JSON.stringify(payload)],
           )));
           if (codes.at(-1) !== 'no error') break;
+          // The chain must move the entity's head along (0008): the projection follows each append.
+          await tx.query('UPDATE entities SET version = $2, version_hash = $3, hash_chain_head = $3, amendment_count = $2 WHERE id = $1', [skillId, version, hash]);
           prev = hash;
         }
         throw ROLLBACK;

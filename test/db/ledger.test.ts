@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pgCode } from '../support/pg-code.ts';
 import { KeyringVerifier, NodeSigner } from '../../src/adapters/crypto/node-signer.ts';
 import { migrate } from '../../src/adapters/db/migrate.ts';
 import { publishKey } from '../../src/adapters/db/key-registry.ts';
@@ -24,14 +25,6 @@ const rejection = async (promise: Promise<unknown>): Promise<DomainError> => {
   throw new Error('expected a DomainError');
 };
 
-const pgCode = async (promise: Promise<unknown>): Promise<string | undefined> => {
-  try {
-    await promise;
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return 'no error';
-};
 
 describe.each(await engines())('ledger on %s', (engine) => {
   let t: TestLedger;
@@ -48,7 +41,7 @@ describe.each(await engines())('ledger on %s', (engine) => {
   describe('schema and roles', () => {
     it('migrates from zero, and a second run applies nothing', async () => {
       const { rows } = await t.owner.query<{ name: string }>('SELECT name FROM plant_migrations ORDER BY version');
-      expect(rows.map((r) => r.name)).toEqual(['0001_ledger', '0002_service_accounts', '0003_transparency_log', '0004_search', '0005_review', '0006_four_eyes', '0007_decisions']);
+      expect(rows.map((r) => r.name)).toEqual(['0001_ledger', '0002_service_accounts', '0003_transparency_log', '0004_search', '0005_review', '0006_four_eyes', '0007_decisions', '0008_database_checks', '0009_name_skeletons']);
       const again = await migrate(t.owner, { appRole: TEST_APP_ROLE });
       expect(again.applied).toEqual([]);
     });
@@ -276,7 +269,7 @@ describe.each(await engines())('ledger on %s', (engine) => {
     it('rotated keys keep old amendments verifiable', async () => {
       const before = await f.skill(t.write);
       const newKey = await testKey('RSA-PSS-SHA256');
-      await publishKey(t.service, newKey);
+      await publishKey(t.owner, newKey);
       const rotated = { ...t.write, signer: new NodeSigner(newKey), publishedKeys: new Set([t.key.keyId, newKey.keyId]) };
       const after = await evolve(rotated, GOVERNANCE, before.id, { changes: { description: 'signed by the new key' } });
       const history = await t.store.getAmendments(after.id);
@@ -333,11 +326,12 @@ describe.each(await engines())('ledger on %s', (engine) => {
       if (first === undefined) throw new Error('no amendment');
       const forged = { ...first.payload, version: 2, operation, prev_hash: first.hash, actor: 'mallory' };
       const ROLLBACK = new Error('rollback');
-      const insert = async (roles: string): Promise<string | undefined> => {
+      const insert = async (roles: string, claim: 'function' | 'bare settings' = 'function'): Promise<string | undefined> => {
         let code: string | undefined;
         await t.service
           .transaction(async (tx) => {
-            await tx.query("SELECT set_config('plant.actor', 'mallory', true), set_config('plant.roles', $1, true)", [roles]);
+            if (claim === 'function') await tx.query("SELECT plant_set_identity('mallory', $1)", [roles]);
+            else await tx.query("SELECT set_config('plant.actor', 'mallory', true), set_config('plant.roles', $1, true)", [roles]);
             code = await pgCode(
               tx.query(
                 `INSERT INTO amendments (entity_id, version, entity_type, operation, actor, prev_hash, hash, signature, key_id, alg, payload)
@@ -354,6 +348,9 @@ describe.each(await engines())('ledger on %s', (engine) => {
       };
       expect(await insert('operator')).toBe('42501');
       expect(await insert('')).toBe('42501');
+      // Claimed by setting plant.roles directly, not through plant_set_identity: no roles at all.
+      expect(await insert('governance', 'bare settings')).toBe('42501');
+      expect(await insert('admin', 'bare settings')).toBe('42501');
       // The same statement passes row-level security with the governance role (and is rolled back).
       expect(await insert('governance')).toBe('no error');
     });

@@ -24,6 +24,10 @@ describe('upgrading a database that predates the log', () => {
   it('migration 0003 turns existing amendments into the first leaves, in commit order', async () => {
     const all = readMigrations();
     await migrate(db, { appRole: TEST_APP_ROLE, files: all.filter((m) => m.version < 3) });
+    // Today's store sets its identity through plant_set_identity (0008); at 0002 the settings were
+    // the identity, which this stand-in reproduces until the real one arrives.
+    await db.exec(`CREATE FUNCTION plant_set_identity(actor text, roles text) RETURNS void LANGUAGE sql
+                   AS $$ SELECT set_config('plant.actor', actor, true), set_config('plant.roles', roles, true) $$`);
     await switchToRole(db, TEST_APP_ROLE);
     const key = await testKey('Ed25519');
     await publishKey(db, key);
@@ -31,6 +35,7 @@ describe('upgrading a database that predates the log', () => {
     // Migration 0002's plant_append has no log yet: these writes are the "old" data.
     await f.graph({ store, ids: uuidV7Ids, clock: systemClock, signer: new NodeSigner(key), publishedKeys: new Set([key.keyId]) });
     await db.exec('RESET ROLE');
+    await db.exec('DROP FUNCTION plant_set_identity(text, text)');
     const before = await db.query<{ n: string }>('SELECT count(*) AS n FROM amendments');
     expect(Number(before.rows[0]?.n)).toBe(5);
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createPgPool, createPglitePool, serviceUrl, switchToRole } from '../../src/adapters/db/database.ts';
+import { createPgPool, createPglitePool, embeddedOwnerTransaction, serviceUrl, switchToRole } from '../../src/adapters/db/database.ts';
 import { migrate } from '../../src/adapters/db/migrate.ts';
 import type { Sql, SqlPool } from '../../src/adapters/db/sql.ts';
 
@@ -52,16 +52,7 @@ export const createTestDatabase = async (engine: TestEngine): Promise<TestDataba
     const db = await createPglitePool(null);
     await migrate(db, { appRole: TEST_APP_ROLE });
     await switchToRole(db, TEST_APP_ROLE);
-    // PGlite has one session; the owner view steps out of the service role for one statement.
-    const asOwner = async <T>(run: (sql: Sql) => Promise<T>): Promise<T> =>
-      db.transaction(async (tx) => {
-        await tx.exec('RESET ROLE');
-        try {
-          return await run(tx);
-        } finally {
-          await tx.exec(`SET ROLE ${TEST_APP_ROLE}`).catch(() => undefined);
-        }
-      });
+    const asOwner = <T>(run: (sql: Sql) => Promise<T>): Promise<T> => embeddedOwnerTransaction(db, TEST_APP_ROLE, run);
     const owner: SqlPool = {
       engine: 'pglite',
       query: (text, params) => asOwner((tx) => tx.query(text, params)),

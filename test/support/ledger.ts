@@ -4,7 +4,7 @@ import type { SignatureAlgorithm } from '../../src/core/amendment.ts';
 import type { KeyringVerifier } from '../../src/adapters/crypto/node-signer.ts';
 import { buildDeps, type Deps, type DepsInput } from '../../src/composition/deps.ts';
 import type { Embeddings } from '../../src/composition/embeddings.ts';
-import { publishSigningKey } from '../../src/composition/resources.ts';
+import { listKeys, publishKey } from '../../src/adapters/db/key-registry.ts';
 import type { Actor, LedgerStore } from '../../src/core/ports/ledger.ts';
 import type { TransparencyLog } from '../../src/core/ports/log.ts';
 import type { AuditDeps } from '../../src/core/use-cases/audit.ts';
@@ -57,7 +57,8 @@ export const testConfig = (env: Record<string, string> = {}) =>
 export const createTestLedger = async (engine: TestEngine, algorithm: SignatureAlgorithm = 'Ed25519', input: Partial<DepsInput> = {}): Promise<TestLedger> => {
   const database = await createTestDatabase(engine);
   const key = await testKey(algorithm);
-  const publishedKeys = await publishSigningKey(database.service, key);
+  await publishKey(database.owner, key);
+  const publishedKeys = await listKeys(database.service);
   const deps = buildDeps({
     config: testConfig(),
     db: database.service,

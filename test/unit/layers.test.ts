@@ -29,7 +29,7 @@ describe('layer boundaries (eslint.layers.js, part of `npm run lint`)', () => {
   });
 
   it.each([
-    ['src/core/x.ts', "import { createHash } from 'node:crypto';\nimport canonicalize from 'canonicalize';\nimport type { Clock } from './ports/clock.ts';"],
+    ['src/core/x.ts', "import { createHash } from 'node:crypto';\nimport canonicalize from 'canonicalize';\nimport unhomoglyph from 'unhomoglyph';\nimport type { Clock } from './ports/clock.ts';"],
     ['src/http/x.ts', "import type { LedgerStore } from '../core/ports/ledger.ts';"],
     ['src/cli/commands/x.ts', "import { buildDeps } from '../../composition/deps.ts';"],
     ['src/http/routes/index.ts', "import { registerSearch } from './search/get-search.ts';"],

@@ -1,4 +1,4 @@
-import type { SqlPool } from './sql.ts';
+import type { Sql, SqlPool } from './sql.ts';
 
 export { createPgPool } from './pg-pool.ts';
 export { createPglitePool } from './pglite-pool.ts';
@@ -7,7 +7,7 @@ export { createPglitePool } from './pglite-pool.ts';
  * Switches PGlite's only session to the application role, so row-level security and grants
  * apply to the embedded service exactly as they do on a server.
  */
-export const switchToRole = async (pool: SqlPool, role: string): Promise<void> => {
+export const switchToRole = async (pool: Sql, role: string): Promise<void> => {
   const { rows } = await pool.query<{ sql: string }>("SELECT format('SET ROLE %I', $1::text) AS sql", [role]);
   const statement = rows[0]?.sql;
   if (statement === undefined) throw new Error('could not build SET ROLE');
@@ -21,3 +21,18 @@ export const serviceUrl = (adminUrl: string, role: string, password: string | un
   url.password = password === undefined ? '' : encodeURIComponent(password);
   return url.toString();
 };
+
+/**
+ * One transaction as the embedded database's owner: PGlite has a single session, switched to the
+ * application role, so the owner's work steps out of that role and back in. (Whoever runs the
+ * embedded database holds its superuser anyway; a server keeps the two apart by connection.)
+ */
+export const embeddedOwnerTransaction = <T>(pool: SqlPool, appRole: string, work: (owner: Sql) => Promise<T>): Promise<T> =>
+  pool.transaction(async (tx) => {
+    await tx.exec('RESET ROLE');
+    try {
+      return await work(tx);
+    } finally {
+      await switchToRole(tx, appRole).catch(() => undefined);
+    }
+  });

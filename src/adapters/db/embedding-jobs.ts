@@ -36,14 +36,7 @@ export class PgEmbeddingQueue implements EmbeddingJobs {
   complete(workerId: string, model: string, done: readonly { job: EmbeddingJob; vector: readonly number[] }[]): Promise<string[]> {
     const items = done.map(({ job, vector }) => ({ entity_id: job.entityId, body: job.body, embedding: toVectorLiteral(vector) }));
     return this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ entity_id: string }>(
-        `UPDATE search_documents d
-            SET embedding = v.embedding::vector, embedding_model = $2, embedded_body = v.body, embedded_at = now()
-           FROM jsonb_to_recordset($1::jsonb) AS v(entity_id uuid, body text, embedding text), embedding_jobs j
-          WHERE d.entity_id = v.entity_id AND d.body = v.body AND j.entity_id = v.entity_id AND j.locked_by = $3
-         RETURNING d.entity_id`,
-        [json(items), model, workerId],
-      );
+      const { rows } = await tx.query<{ entity_id: string }>('SELECT plant_store_embeddings($1::jsonb, $2, $3) AS entity_id', [json(items), model, workerId]);
       const stored = rows.map((r) => r.entity_id);
       await tx.query('DELETE FROM embedding_jobs WHERE entity_id = ANY($1::uuid[]) AND locked_by = $2', [stored, workerId]);
       // The rest changed text while we worked (or lost the lease): run again with the new text.
@@ -81,7 +74,7 @@ export class PgEmbeddingQueue implements EmbeddingJobs {
   /** Rebuilds every document from its entity and queues all of them (reindex). */
   async requeueAll(): Promise<number> {
     return this.db.transaction(async (tx) => {
-      await tx.query("SELECT plant_search_refresh(e) FROM entities e WHERE e.entity_type <> 'Team'");
+      await tx.query('SELECT plant_search_rebuild()');
       const { rowCount } = await tx.query(
         `INSERT INTO embedding_jobs (entity_id) SELECT entity_id FROM search_documents
          ON CONFLICT (entity_id) DO UPDATE SET state = 'queued', attempts = 0, run_at = now(), last_error = NULL, updated_at = now()`,

@@ -43,12 +43,7 @@ export class PgQualityStore implements QualityStore, QualityRuns {
       );
       const regenerated = results.flatMap((r) => (r.regenerated === undefined ? [] : [{ entity_id: r.entityId, body: r.regenerated.body, embedding: toVectorLiteral(r.regenerated.vector) }]));
       if (regenerated.length === 0) return;
-      await tx.query(
-        `UPDATE search_documents d SET embedding = r.embedding::vector, embedding_model = $2, embedded_body = r.body, embedded_at = now()
-           FROM jsonb_to_recordset($1::jsonb) AS r(entity_id uuid, body text, embedding text)
-          WHERE d.entity_id = r.entity_id AND coalesce(d.embedded_body, d.body) = r.body`,
-        [json(regenerated), model],
-      );
+      await tx.query('SELECT plant_store_regenerated($1::jsonb, $2)', [json(regenerated), model]);
     });
   }
 

@@ -2,7 +2,10 @@ import { json, type Sql } from './sql.ts';
 import type { SignatureAlgorithm } from '../../core/amendment.ts';
 import type { KeyRegistry, PublicKeyRecord, PublishedKey } from '../../core/ports/keys.ts';
 
-/** Publishes a public key (idempotent). Keys are never deleted; rotation only sets retired_at. */
+/**
+ * Publishes a public key (idempotent). Keys are never deleted; rotation only sets retired_at.
+ * Only the owner may run this (0008_database_checks.sql); the service role is refused.
+ */
 export const publishKey = async (pool: Sql, key: PublicKeyRecord): Promise<void> => {
   await pool.query(
     'INSERT INTO signing_keys (key_id, alg, public_jwk) VALUES ($1, $2, $3) ON CONFLICT (key_id) DO NOTHING',
@@ -31,10 +34,6 @@ export class PgKeyRegistry implements KeyRegistry {
 
   list(): Promise<PublishedKey[]> {
     return listKeys(this.sql);
-  }
-
-  publish(key: PublicKeyRecord): Promise<void> {
-    return publishKey(this.sql, key);
   }
 
   retire(keyId: string): Promise<void> {

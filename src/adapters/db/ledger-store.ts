@@ -1,4 +1,5 @@
 import type { Amendment, AmendmentPayload } from '../../core/amendment.ts';
+import { nameSkeleton } from '../../core/names.ts';
 import { UUID_PATTERN, type EntityKind, type EntityRecord, type Status } from '../../core/entity.ts';
 import { DomainError } from '../../core/errors.ts';
 import { dependentFields } from '../../core/reference-fields.ts';
@@ -68,8 +69,8 @@ const MAX_ATTEMPTS = 6;
 
 /** The record a unique-name violation is about, from the key PostgreSQL reports in `detail`. */
 const duplicateOf = (error: unknown, records: readonly EntityRecord[]): EntityRecord | undefined => {
-  const match = /\(entity_type, lower\(name\)\)=\(([A-Za-z]+), (.*)\) already exists/s.exec(sqlError(error).detail ?? '');
-  const hit = records.find((r) => r.entity_type === match?.[1] && r.content.name.toLowerCase() === match[2]);
+  const match = /\(entity_type, name_skeleton\)=\(([A-Za-z]+), (.*)\) already exists/s.exec(sqlError(error).detail ?? '');
+  const hit = records.find((r) => r.entity_type === match?.[1] && nameSkeleton(r.content.name) === match[2]);
   return hit ?? records[0];
 };
 
@@ -83,7 +84,7 @@ const translate = (error: unknown, records: readonly EntityRecord[] = []): unkno
   if (code === '23505' && record !== undefined && constraint === 'entities_external_id_unique') {
     return new DomainError('DUPLICATE_ENTITY', `external_id '${String(record.content.external_id)}' is already in use`);
   }
-  if (code === '23505' && (constraint === 'amendments_pkey' || constraint === 'entities_pkey')) {
+  if ((code === '23505' && (constraint === 'amendments_pkey' || constraint === 'entities_pkey')) || code === 'PL009') {
     return new DomainError('CONCURRENT_MODIFICATION', 'Another write created this version first; retry');
   }
   if (code === '42501') {
@@ -276,7 +277,7 @@ export class PgLedgerStore implements LedgerStore {
 
   async findByName(kind: EntityKind, name: string): Promise<EntityRecord | undefined> {
     const { rows } = await this.pool.query<EntityRow>(
-      `SELECT ${ENTITY_COLUMNS} FROM entities WHERE entity_type = $1 AND lower(name) = lower($2) AND status <> 'deleted'`,
+      `SELECT ${ENTITY_COLUMNS} FROM entities WHERE entity_type = $1 AND name_skeleton = plant_name_skeleton($2) AND status <> 'deleted'`,
       [kind, name],
     );
     const row = rows[0];

@@ -39,9 +39,12 @@ export interface SqlSession extends Sql {
 export const sqlError = (error: unknown): { code?: string; constraint?: string; detail?: string } =>
   typeof error === 'object' && error !== null ? error : {};
 
-/** Transaction-local identity for row-level security (set_config's third argument = local). */
+/**
+ * Transaction-local identity for row-level security. Only plant_set_identity makes it count
+ * (0008_database_checks.sql): a bare set_config of plant.actor/plant.roles grants nothing.
+ */
 export const setActor = async (client: Sql, actor: { readonly subject: string; readonly roles: readonly string[] }): Promise<void> => {
-  await client.query("SELECT set_config('plant.actor', $1, true), set_config('plant.roles', $2, true)", [actor.subject, actor.roles.join(',')]);
+  await client.query('SELECT plant_set_identity($1, $2)', [actor.subject, actor.roles.join(',')]);
 };
 
 /** jsonb parameters are sent as JSON text so both drivers treat arrays and objects alike. */

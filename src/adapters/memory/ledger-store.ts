@@ -1,4 +1,5 @@
 import { GENESIS_HASH, type Amendment } from '../../core/amendment.ts';
+import { nameSkeleton } from '../../core/names.ts';
 import { canonicalJson } from '../../core/canonical.ts';
 import { certificationRequest, isCertified, UUID_PATTERN, type EntityKind, type EntityRecord, type Status } from '../../core/entity.ts';
 import { DomainError } from '../../core/errors.ts';
@@ -71,7 +72,7 @@ export class MemoryLedgerStore implements LedgerStore {
 
   findByName(kind: EntityKind, name: string): Promise<EntityRecord | undefined> {
     const found = [...this.state.entities.values()].find(
-      (r) => r.entity_type === kind && r.content.status !== 'deleted' && r.content.name.toLowerCase() === name.toLowerCase(),
+      (r) => r.entity_type === kind && r.content.status !== 'deleted' && nameSkeleton(r.content.name) === nameSkeleton(name),
     );
     return Promise.resolve(found === undefined ? undefined : copy(found));
   }
@@ -241,13 +242,13 @@ class MemoryTx implements LedgerTx {
     return Promise.resolve();
   }
 
-  /** The database's partial unique indexes: name per kind (case-insensitive) and external_id, among live entities. */
+  /** The database's partial unique indexes: name per kind (by skeleton) and external_id, among live entities. */
   private unique(record: EntityRecord): void {
     if (record.content.status === 'deleted') return;
     const externalId = text(record, 'external_id');
     for (const other of this.state.entities.values()) {
       if (other.id === record.id || other.content.status === 'deleted') continue;
-      if (other.entity_type === record.entity_type && other.content.name.toLowerCase() === record.content.name.toLowerCase()) {
+      if (other.entity_type === record.entity_type && nameSkeleton(other.content.name) === nameSkeleton(record.content.name)) {
         throw new DomainError('DUPLICATE_ENTITY', `${displayKind(record.entity_type)} '${record.content.name}' already exists`);
       }
       if (typeof externalId === 'string' && text(other, 'external_id') === externalId) {

@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from '../../core/amendment.ts';
 import { generateSigningKey, rotateDevSigningKey } from '../../composition/keys.ts';
+import { publishKeyAsOwner } from '../../composition/resources.ts';
 import { CommandFailure, print, printJson, table, withContext } from '../shared.ts';
 
 const algorithmOption = (value: string): SignatureAlgorithm => {
@@ -55,7 +56,7 @@ export const registerKeys = (program: Command): void => {
         if (config.SIGNING_KEY !== undefined || config.SIGNING_KEY_FILE !== undefined) {
           throw new CommandFailure('the signing key comes from configuration: create one with `plant keys generate`, point SIGNING_KEY_FILE at it and restart');
         }
-        const { previous, current } = await rotateDevSigningKey(config, ctx.keys);
+        const { previous, current } = await rotateDevSigningKey(config, ctx.keys, (key) => publishKeyAsOwner(config, ctx.db, key));
         const result = { retired: previous?.keyId ?? null, current: current.keyId, algorithm: current.algorithm };
         if (options.json === true) printJson(result);
         else print(`Rotated: ${result.retired ?? '(none)'} retired (still published), ${result.current} now signs. Restart the server to use it.`);

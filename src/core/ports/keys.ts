@@ -13,10 +13,12 @@ export interface PublishedKey extends PublicKeyRecord {
   retiredAt: string | null;
 }
 
-/** The published signing keys. Keys are never deleted; rotation only retires them. */
+/**
+ * The published signing keys, as the service sees them. Keys are never deleted; rotation only
+ * retires them. Publishing is not here: only the database owner may publish a key (the service
+ * role that serves requests cannot), so it goes through the composition root's owner path.
+ */
 export interface KeyRegistry {
   list(): Promise<PublishedKey[]>;
-  /** Publishes a public key (idempotent). */
-  publish(key: PublicKeyRecord): Promise<void>;
   retire(keyId: string): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { DomainError, type FieldError } from '../errors.ts';
 import type { CommonContent, JsonObject } from '../entity.ts';
+import { normalizeName } from '../names.ts';
 
 /** Optional envelope fields a client may set on create (and evolve). */
 export interface CommonInput {
@@ -14,8 +15,9 @@ export interface CommonInput {
 
 export const DEFAULT_AUTHORITY = 'genesis';
 
+/** The envelope every new entity starts with; the name as normalised (names.ts). */
 export const commonContent = (name: string, input: CommonInput): CommonContent => ({
-  name,
+  name: normalizeName(name),
   status: 'active',
   external_id: input.external_id ?? null,
   governance_agent_id: input.governance_agent_id ?? DEFAULT_AUTHORITY,

@@ -3,6 +3,7 @@ import { DomainError, type FieldError } from '../errors.ts';
 import type { Actor } from '../ports/ledger.ts';
 import { appendAmendment, displayKind } from '../writer.ts';
 import { assertStorable } from './common-fields.ts';
+import { normalizeName } from '../names.ts';
 import type { WriteDeps } from './deps.ts';
 import { assertWritable, lockExisting } from './load.ts';
 import { referencesOf } from '../reference-fields.ts';
@@ -78,7 +79,8 @@ export const evolve = async (deps: WriteDeps, actor: Actor, id: string, input: E
     // certified but waits for a review, and so does everything that relied on it. Otherwise a
     // successful evolve passed every rule, so the entity is aligned again whatever it was before.
     const recertify = isCertified(current);
-    const content = { ...current.content, ...input.changes, amendment_alignment: recertify ? 'requires_review' : 'aligned' } as AnyContent;
+    const changes = typeof input.changes.name === 'string' ? { ...input.changes, name: normalizeName(input.changes.name, 'changes/name') } : input.changes;
+    const content = { ...current.content, ...changes, amendment_alignment: recertify ? 'requires_review' : 'aligned' } as AnyContent;
     const updated = await appendAmendment(deps, {
       tx, actor, id, kind: current.entity_type, current, content, operation: 'evolve', reason: input.reason ?? null, known,
     });
