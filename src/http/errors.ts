@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PlantError, type ErrorCode, type FieldError, type Violation } from '../core/errors.ts';
+import { DependencyUnavailable } from '../core/ports/health.ts';
 
 /** The one place error codes become HTTP statuses. A test checks it covers the whole catalog. */
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -112,6 +113,11 @@ const fieldPath = (context: string, instancePath: string, params: Record<string,
 /** Every non-2xx leaves through here as RFC 9457 problem details; unknown errors say nothing inside. */
 export const registerErrorHandling = (app: FastifyInstance): void => {
   app.setErrorHandler((error: FastifyError | PlantError, request, reply) => {
+    if (error instanceof DependencyUnavailable) {
+      request.log.warn({ err: error.cause, request_id: request.id }, `${error.dependency} unavailable`);
+      void reply.header('retry-after', '1');
+      return sendProblem(reply, problem(request, 'SERVICE_UNAVAILABLE', `${error.dependency} is unavailable; retry shortly (nothing was changed unless a later read shows it)`));
+    }
     if (error instanceof PlantError) {
       return sendProblem(reply, problem(request, error.code, error.message, { violations: error.violations, errors: error.errors }));
     }
