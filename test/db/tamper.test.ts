@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hashPayload, payloadBytes, type AmendmentPayload } from '../../src/core/amendment.ts';
 import { runAudit, type AuditReport } from '../../src/core/use-cases/audit.ts';
 import { makeCheckpoint } from '../../src/core/use-cases/checkpoint.ts';
+import { entityLogProblems, recordedLeaves, storedPlace } from '../../src/core/use-cases/log-check.ts';
 import { evolve } from '../../src/core/use-cases/evolve.ts';
 import { buildExportBundle } from '../../src/core/use-cases/export-bundle.ts';
 import { engines, type TestEngine } from '../support/engines.ts';
@@ -179,6 +180,61 @@ describe.each(await engines())('tamper suite on %s: detected by `plant verify` a
     expect(d.verify.checks).toContain('leaf@skill v2');
     expect(d.audit.log?.problems.join('\n')).toMatch(new RegExp(`latest checkpoint covers ${size} leaves but the log holds ${keep}`));
     expect(auditChecks(d.audit, s.skill)).toContain('log@v2');
+  });
+
+  it('one leaf record deleted: the cause once, the one entity it cost non-compliant, nothing else', async () => {
+    const s = await fresh();
+    const [first] = await s.t.store.getAmendments(s.skill);
+    const leaf = first === undefined ? undefined : await s.t.log.store.leafByAmendment(first.hash);
+    if (leaf === undefined) throw new Error('no leaf');
+    await asInsider(s.t, 'DELETE FROM log_leaves WHERE leaf_index = $1', [leaf.leaf_index]);
+    const d = await detect(s);
+    expect(d.audit.log?.problems).toEqual([expect.stringMatching(new RegExp(`^the log is missing the record of leaf ${leaf.leaf_index} \\(1 of \\d+\\)`))]);
+    expect(auditChecks(d.audit, s.skill)).toEqual(['log@v1']);
+    expect(d.audit.compliant).toBe(d.audit.total_entities - 1);
+    // The verifier: the unclaimed leaf (the cause) first, then the one amendment without a leaf.
+    expect(d.verify.checks).toEqual(['coverage', 'leaf@skill v1']);
+    expect(d.verify.text).toContain(`(leaf ${leaf.leaf_index})`);
+  });
+
+  it('a leaf lost from the tree too: the cause first, the consequences summarised instead of one line per amendment', async () => {
+    const s = await fresh();
+    for (let i = 0; i < 12; i++) await f.skill(s.t.write, { certified: false });
+    await asInsider(s.t, ['DELETE FROM log_leaves WHERE leaf_index = $1', 'DELETE FROM log_nodes WHERE level = 0 AND idx = $1'], [3]);
+    const d = await detect(s);
+    expect(d.audit.log?.problems).toEqual([
+      expect.stringMatching(/^the log is missing the record of leaf 3 \(1 of \d+\), and the tree lost them too$/),
+      expect.stringMatching(/^the tree cannot be compared with the latest checkpoint/),
+    ]);
+    const report = JSON.parse(d.verify.text) as { problems: { check: string; detail: string; more?: number }[]; checked: { amendments: number } };
+    // Nothing is provable without the tree: every amendment lacks its proof, but that is one cause.
+    expect(report.problems[0]?.check).toBe('coverage');
+    expect(report.problems[0]?.detail).toMatch(/could not prove its own log/);
+    expect(report.problems.length).toBeLessThanOrEqual(13);
+    const summary = report.problems.at(-1);
+    expect(summary?.more).toBe(report.checked.amendments - 10);
+  });
+
+  it('a consistent rollback (amendment and entity reverted together): the cut is named, the entity non-compliant', async () => {
+    const s = await fresh();
+    const [first, second] = await s.t.store.getAmendments(s.skill);
+    if (first === undefined || second === undefined) throw new Error('scene has no v2');
+    const leaf = await s.t.log.store.leafByAmendment(second.hash);
+    await asInsider(
+      s.t,
+      `WITH gone AS (DELETE FROM amendments WHERE entity_id = $1 AND version = 2)
+       UPDATE entities SET version = 1, version_hash = $2, hash_chain_head = $2, amendment_count = 1, content = $3 WHERE id = $1`,
+      [s.skill, first.hash, JSON.stringify(first.payload.content)],
+    );
+    const d = await detect(s);
+    expect(auditChecks(d.audit, s.skill)).toEqual(['log@v2']);
+    expect(d.audit.entities.find((e) => e.entity_id === s.skill)?.chain.problems[0]?.detail).toMatch(/records v2 .* which the history \(v1-v1\) does not hold: a version was removed/);
+    expect(d.audit.compliant).toBe(d.audit.total_entities - 1);
+    expect(d.verify.checks).toEqual(['coverage']);
+    expect(d.verify.text).toContain(`(leaf ${String(leaf?.leaf_index)})`);
+    // The one-entity tampering report (GET /audit/tampering/{id}) looks at the same leaves.
+    const single = await entityLogProblems(s.skill, await s.t.store.getAmendments(s.skill), storedPlace(s.t.log), undefined, await recordedLeaves(s.t.log, s.skill));
+    expect(single.map((p) => `${p.check}@v${p.version}`)).toEqual(['log@v2']);
   });
 
   it('an older checkpoint served as the latest (rollback)', async () => {

@@ -6,6 +6,9 @@ const num = (v: unknown): number => Number(v);
 // bytea arrives as a Buffer from node-postgres and as a Uint8Array from PGlite.
 const buf = (v: Uint8Array): Buffer => Buffer.from(v);
 
+const LEAF_COLUMNS = 'leaf_index, entity_id, version, amendment_hash, leaf_hash';
+const toLeaf = (r: LeafRow): LeafRow => ({ ...r, leaf_index: num(r.leaf_index), leaf_hash: buf(r.leaf_hash) });
+
 /** Reads of the transparency log: sizes, stored perfect subtrees, proofs, leaves, checkpoints. */
 export class PgLogStore implements LogStore {
   constructor(private readonly sql: Sql) {}
@@ -35,6 +38,17 @@ export class PgLogStore implements LogStore {
     };
   }
 
+  async leavesOfEntity(entityId: string): Promise<LeafRow[]> {
+    const { rows } = await this.sql.query<LeafRow>(`SELECT ${LEAF_COLUMNS} FROM log_leaves WHERE entity_id = $1 ORDER BY version`, [entityId]);
+    return rows.map(toLeaf);
+  }
+
+  async leafHashes(indexes: readonly number[]): Promise<Map<number, Hash>> {
+    if (indexes.length === 0) return new Map();
+    const { rows } = await this.sql.query<{ idx: string; hash: Uint8Array }>('SELECT idx, hash FROM log_nodes WHERE level = 0 AND idx = ANY($1::bigint[])', [[...indexes]]);
+    return new Map(rows.map((r) => [num(r.idx), buf(r.hash)]));
+  }
+
   async root(size: number): Promise<Hash> {
     return rootHash(await this.nodesFor([{ start: 0, size }]), size);
   }
@@ -48,16 +62,13 @@ export class PgLogStore implements LogStore {
   }
 
   async leafByAmendment(hash: string): Promise<LeafRow | undefined> {
-    const { rows } = await this.sql.query<LeafRow>('SELECT leaf_index, entity_id, version, amendment_hash, leaf_hash FROM log_leaves WHERE amendment_hash = $1', [hash]);
-    return rows[0] === undefined ? undefined : { ...rows[0], leaf_index: num(rows[0].leaf_index), leaf_hash: buf(rows[0].leaf_hash) };
+    const { rows } = await this.sql.query<LeafRow>(`SELECT ${LEAF_COLUMNS} FROM log_leaves WHERE amendment_hash = $1`, [hash]);
+    return rows[0] === undefined ? undefined : toLeaf(rows[0]);
   }
 
   async leaves(start: number, end: number): Promise<LeafRow[]> {
-    const { rows } = await this.sql.query<LeafRow>(
-      'SELECT leaf_index, entity_id, version, amendment_hash, leaf_hash FROM log_leaves WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY leaf_index',
-      [start, end],
-    );
-    return rows.map((r) => ({ ...r, leaf_index: num(r.leaf_index), leaf_hash: buf(r.leaf_hash) }));
+    const { rows } = await this.sql.query<LeafRow>(`SELECT ${LEAF_COLUMNS} FROM log_leaves WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY leaf_index`, [start, end]);
+    return rows.map(toLeaf);
   }
 
   /** Leaf hashes and amendment hashes of [0, size), in index order (export and audit). */

@@ -5,9 +5,10 @@ import { SESSION_SETTINGS, sqlError, type Sql, type SqlPool, type SqlResult, typ
 // timestamptz arrives as a Date by default; the ledger wants the exact ISO-8601 UTC string.
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (value) => new Date(value).toISOString());
 
-// Connection exceptions (class 08), the server shutting down or starting (57P01-57P03), and the
-// driver's own words for a socket that went away or never came.
-const LOST_SQLSTATE = /^(08|57P0[1-3])/;
+// Connection exceptions (class 08, but not 08P01, a protocol violation: that is a bug, not a
+// lost connection), the server shutting down or starting (57P01-57P03), and the driver's own
+// words for a socket that went away or never came.
+const LOST_SQLSTATE = /^(0800[0-7]|57P0[1-3])$/;
 const LOST_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 const LOST_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly/i;
 

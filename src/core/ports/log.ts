@@ -31,6 +31,10 @@ export interface LogStore {
   leaves(start: number, end: number): Promise<LeafRow[]>;
   /** Leaf hashes and amendment hashes of [0, size), in index order (export and audit). */
   allLeaves(size: number): Promise<LeafRow[]>;
+  /** Every leaf the log recorded for one entity, in version order. */
+  leavesOfEntity(entityId: string): Promise<LeafRow[]>;
+  /** The tree's own level-0 hashes at these indexes: what a leaf was, even if its leaf row is gone. */
+  leafHashes(indexes: readonly number[]): Promise<Map<number, Hash>>;
   latestCheckpoint(): Promise<CheckpointRow | undefined>;
   checkpoint(size: number): Promise<CheckpointRow | undefined>;
   checkpointSizes(): Promise<number[]>;

@@ -119,7 +119,7 @@ export const runAudit = async (deps: AuditDeps, actor: Actor, scope: AuditScope 
         count: record.amendment_count,
       });
       // Each amendment must be a leaf of the log, recorded for this entity and version.
-      const logProblems = logged === undefined ? [] : await entityLogProblems(id, amendments, (hash) => logged.leafOf.get(hash));
+      const logProblems = logged === undefined ? [] : await entityLogProblems(id, amendments, (hash) => logged.leafOf.get(hash), undefined, logged.leavesOf.get(id));
       const problems = [...verified.problems, ...logProblems];
       const chain: ChainReport = { ...verified, intact: problems.length === 0, problems, broken_at_index: problems[0]?.index ?? null };
       const result = validateEntity({

@@ -8,6 +8,7 @@ import type { KeyRegistry } from '../ports/keys.ts';
 import type { Actor } from '../ports/ledger.ts';
 import type { TransparencyLog } from '../ports/log.ts';
 import { makeCheckpoint } from './checkpoint.ts';
+import { readLog } from './log-check.ts';
 import { reportView, runAudit, type AuditDeps, type AuditReport } from './audit.ts';
 
 export const EXPORT_FORMAT = 'plant.export/v1';
@@ -161,10 +162,12 @@ const logSection = async (
 ): Promise<{ section: BundleLog; tree: MemoryTree; size: number; provable: boolean; index: Map<string, number> }> => {
   const checkpoint = await makeCheckpoint(log);
   const size = checkpoint.size;
-  const leaves = await log.store.allLeaves(size);
-  const tree = new MemoryTree(leaves.map((l) => Buffer.from(l.leaf_hash)));
-  const index = new Map(leaves.map((l) => [l.amendment_hash, l.leaf_index]));
-  const provable = tree.size >= size;
+  // A leaf whose row is gone is taken from the tree's own nodes, so one lost row costs one
+  // amendment its proof (the verifier names that one) instead of every proof in the bundle.
+  const read = await readLog(log.store, size);
+  const provable = read.lost.length === 0;
+  const tree = new MemoryTree(provable ? (read.hashes as Hash[]) : read.rows.map((l) => Buffer.from(l.leaf_hash)));
+  const index = new Map(read.rows.map((l) => [l.amendment_hash, l.leaf_index]));
   const earlier = provable ? (await log.store.checkpointSizes()).filter((s) => s > 0 && s < size).slice(-CONSISTENCY_PROOFS) : [];
   return {
     tree,

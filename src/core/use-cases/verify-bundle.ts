@@ -11,6 +11,8 @@ export interface VerifyProblem {
   entity_type?: string;
   version?: number | null;
   detail: string;
+  /** On a summary line: how many more problems of this kind it stands for. */
+  more?: number;
 }
 
 export interface VerifyOptions {
@@ -71,6 +73,35 @@ const missingRanges = (claimed: ReadonlyMap<number, unknown>, size: number): str
     ranges.push(i - 1 === start ? String(start) : `${start}-${i - 1}`);
   }
   return ranges.length > 20 ? `${ranges.slice(0, 20).join(', ')}, …` : ranges.join(', ');
+};
+
+/** Problems about the bundle or the log as a whole: causes, listed before what follows from them. */
+const WHOLE: ReadonlySet<VerifyProblem['check']> = new Set(['format', 'checkpoint', 'rollback', 'consistency', 'coverage', 'log', 'key']);
+/** A cause that repeats across amendments is shown this many times, then as one line with the count. */
+const SHOWN_PER_CAUSE = 10;
+
+/**
+ * Root causes first, consequences summarised: one lost leaf or a foreign checkpoint makes every
+ * proof fail the same way, and a thousand identical lines hide the one that matters.
+ */
+const ordered = (problems: readonly VerifyProblem[]): VerifyProblem[] => {
+  const whole = problems.filter((p) => WHOLE.has(p.check) && p.entity_id === undefined);
+  const groups = new Map<string, VerifyProblem[]>();
+  for (const p of problems) {
+    if (whole.includes(p)) continue;
+    const key = `${p.check}:${p.detail.replace(/\d+/g, '#')}`;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  const out = [...whole];
+  for (const group of groups.values()) {
+    out.push(...group.slice(0, SHOWN_PER_CAUSE));
+    const rest = group.slice(SHOWN_PER_CAUSE);
+    const first = rest[0];
+    if (first === undefined) continue;
+    const entities = new Set(rest.map((p) => p.entity_id)).size;
+    out.push({ check: first.check, detail: `and ${rest.length} more in ${entities} entities: ${first.detail}`, more: rest.length });
+  }
+  return out;
 };
 
 /** Entities are checked this many at a time, so RSA signature checks keep both cores busy. */
@@ -160,7 +191,10 @@ export const verifyBundle = async (bundle: ExportBundle, options: VerifyOptions)
     const missing = missingRanges(seenLeaves, tree.size);
     problems.push({
       check: 'coverage',
-      detail: `${tree.size - claimed} of ${tree.size} leaves are claimed by no amendment in the bundle (leaf ${missing}): entities or versions are missing from a bundle that says it is complete`,
+      detail:
+        claimed === 0 && amendmentCount > 0
+          ? `no amendment in the bundle carries a leaf of the signed tree of size ${tree.size}: the exporting server could not prove its own log (it has lost leaves)`
+          : `${tree.size - claimed} of ${tree.size} leaves are claimed by no amendment in the bundle (leaf ${missing}): entities or versions are missing from a bundle that says it is complete`,
     });
   }
 
@@ -190,6 +224,6 @@ export const verifyBundle = async (bundle: ExportBundle, options: VerifyOptions)
     ok: problems.length === 0,
     partial,
     checked: { entities: entities.length, amendments: amendmentCount, tree_size: tree?.size ?? null, against: againstSize, leaves_claimed: tree === null ? null : claimed },
-    problems,
+    problems: ordered(problems),
   };
 };

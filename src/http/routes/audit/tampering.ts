@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { verifyChain } from '../../../core/chain.ts';
 import { DomainError } from '../../../core/errors.ts';
-import { entityLogProblems, latestSignedTree, storedPlace } from '../../../core/use-cases/log-check.ts';
+import { entityLogProblems, latestSignedTree, recordedLeaves, storedPlace } from '../../../core/use-cases/log-check.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { errorResponses, IdParams } from '../../schemas/common.ts';
 
@@ -38,7 +38,7 @@ export const registerTampering = (app: FastifyInstance, deps: Pick<ApiDeps, 'aud
       const { tree, problem } = await latestSignedTree(deps.log);
       const logged = [
         ...(problem === undefined ? [] : [problem]),
-        ...(await entityLogProblems(id, amendments, storedPlace(deps.log), tree)).map((p) => `log at index ${p.index}: ${p.detail}`),
+        ...(await entityLogProblems(id, amendments, storedPlace(deps.log), tree, await recordedLeaves(deps.log, id))).map((p) => `log at index ${p.index}: ${p.detail}`),
       ];
       const intact = chain.intact && logged.length === 0;
       return {
