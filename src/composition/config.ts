@@ -39,6 +39,9 @@ const schema = z.object({
   SIGNING_ALGORITHM: z.enum(SIGNATURE_ALGORITHMS).default('RSA-PSS-SHA256'),
   SIGNING_KEY: optionalText,
   SIGNING_KEY_FILE: optionalText,
+  // The public half only: what `plant migrate` (the owner) publishes, so the migration job needs no secret.
+  SIGNING_PUBLIC_KEY: optionalText,
+  SIGNING_PUBLIC_KEY_FILE: optionalText,
   JWT_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   LOG_ORIGIN: z.string().regex(/^[A-Za-z0-9.:_/-]{1,255}$/, 'a log origin such as plant.example.com/log (no spaces or +)').default('localhost/plant-log'),
   LOG_KEY: optionalText,

@@ -1,17 +1,34 @@
-import { generatePem, rotateDevKey, signingKeyFromPem } from '../adapters/crypto/keys.ts';
+import { algorithmOf, generatePem, rotateDevKey, signingKeyFromPem } from '../adapters/crypto/keys.ts';
 import { KeyringVerifier } from '../adapters/crypto/node-signer.ts';
 import { createPublicKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { publicRecord } from '../adapters/crypto/keys.ts';
 import type { SignatureAlgorithm } from '../core/amendment.ts';
 import type { KeyRegistry, PublicKeyRecord } from '../core/ports/keys.ts';
 import type { SignatureVerifier } from '../core/ports/crypto.ts';
 import type { Config } from './config.ts';
-import { keysDir } from './resources.ts';
+import { keysDir, loadSigningKey } from './resources.ts';
 
 /** A new private signing key (PKCS#8 PEM) and its key id. */
 export const generateSigningKey = async (algorithm: SignatureAlgorithm): Promise<{ pem: string; keyId: string }> => {
   const pem = await generatePem(algorithm);
   return { pem, keyId: (await signingKeyFromPem(pem)).keyId };
+};
+
+/**
+ * The key `plant migrate` publishes as the owner: SIGNING_PUBLIC_KEY(_FILE) (a public PEM, so the
+ * migration job holds no secret), else the public half of SIGNING_KEY(_FILE); none configured,
+ * none published (the embedded database's server publishes its own development key).
+ */
+export const configuredPublicKey = async (config: Config): Promise<PublicKeyRecord | null> => {
+  const pem = config.SIGNING_PUBLIC_KEY ?? (config.SIGNING_PUBLIC_KEY_FILE === undefined ? undefined : readFileSync(config.SIGNING_PUBLIC_KEY_FILE, 'utf8'));
+  if (pem !== undefined) {
+    const key = createPublicKey(pem);
+    return publicRecord(key, algorithmOf(key));
+  }
+  if (config.SIGNING_KEY === undefined && config.SIGNING_KEY_FILE === undefined) return null;
+  const { key } = await loadSigningKey(config);
+  return { keyId: key.keyId, algorithm: key.algorithm, jwk: key.jwk };
 };
 
 /**

@@ -105,6 +105,10 @@ export const openDatabase = async (config: Config, options: OpenOptions): Promis
   return { db: createPgPool(url, config.DB_POOL_MAX, 'plant'), migration };
 };
 
+const OWNER_NEEDED =
+  'This process has only APP_DATABASE_URL: publish the key with `plant migrate` (DATABASE_URL as the owner, with ' +
+  'SIGNING_PUBLIC_KEY_FILE or SIGNING_KEY_FILE set), or give this process DATABASE_URL.';
+
 /**
  * Runs `work` as the database owner, the only role that may publish keys: on the embedded
  * database its superuser, on a server DATABASE_URL's role (a short-lived connection). With only
@@ -113,7 +117,7 @@ export const openDatabase = async (config: Config, options: OpenOptions): Promis
 export const asOwner = async <T>(config: Config, db: SqlPool, work: (owner: Sql) => Promise<T>): Promise<T> => {
   if (db.engine === 'pglite') return embeddedOwnerTransaction(db, config.DB_APP_ROLE, work);
   if (config.DATABASE_URL === undefined) {
-    throw new Error('publishing a signing key needs the database owner: set DATABASE_URL (the owner) for this run, e.g. `plant migrate`');
+    throw new Error(`publishing a signing key needs the database owner. ${OWNER_NEEDED}`);
   }
   const owner = createPgPool(config.DATABASE_URL, 1, 'plant-owner');
   try {
@@ -134,6 +138,9 @@ export const publishKeyAsOwner = (config: Config, db: SqlPool, key: PublicKeyRec
 export const publishSigningKey = async (config: Config, db: SqlPool, key: PublicKeyRecord): Promise<PublicKeyRecord[]> => {
   const published = await listKeys(db);
   if (published.some((k) => k.keyId === key.keyId)) return published;
+  if (db.engine === 'postgres' && config.DATABASE_URL === undefined) {
+    throw new Error(`the signing key ${key.keyId} is not published, and only the database owner may publish it. ${OWNER_NEEDED}`);
+  }
   await publishKeyAsOwner(config, db, key);
   return listKeys(db);
 };

@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ConnectionError, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorCode } from '../core/errors.ts';
-import { problemFor, sendProblem, STATUS_BY_CODE } from './errors.ts';
+import { problem, sendProblem, STATUS_BY_CODE } from './errors.ts';
 
 /** How long a refused connection is drained before it is dropped. */
 const DRAIN_MS = 2_000;
@@ -19,7 +19,7 @@ export const frameworkErrors = (error: FastifyError, request: FastifyRequest, re
       : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
         ? ['URI_TOO_LONG', 'A path parameter is longer than the server reads']
         : ['INTERNAL_ERROR', 'The request could not be routed'];
-  void sendProblem(reply, problemFor({ url: request.raw.url?.slice(0, 256) ?? '/', id: request.id }, code, detail));
+  void sendProblem(reply, problem({ url: request.raw.url?.slice(0, 256) ?? '/', id: request.id }, code, detail));
 };
 
 /** What Node's HTTP parser refused, as a catalogued code. */
@@ -50,7 +50,7 @@ export const clientErrorHandler = (error: ConnectionError, socket: Socket): void
     return;
   }
   const [code, detail] = codeFor(error);
-  const body = JSON.stringify(problemFor({ url: '/', id: randomUUID() }, code, detail));
+  const body = JSON.stringify(problem({ url: '/', id: randomUUID() }, code, detail));
   const status = STATUS_BY_CODE[code];
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/problem+json\r\n` +

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { PlantError, type ErrorCode, type FieldError, type Violation } from '../core/errors.ts';
 import { DependencyUnavailable } from '../core/ports/health.ts';
 
@@ -66,8 +66,8 @@ export interface Problem {
   errors?: readonly FieldError[];
 }
 
-/** A problem document; `instance` is the path without its query. */
-export const problemFor = (
+/** A problem document about a request (or a connection: any url and id); `instance` is the path without its query. */
+export const problem = (
   where: { readonly url: string; readonly id: string },
   code: ErrorCode,
   detail: string,
@@ -84,13 +84,6 @@ export const problemFor = (
   ...(extra.violations === undefined ? {} : { violations: extra.violations }),
   ...(extra.errors === undefined ? {} : { errors: extra.errors }),
 });
-
-export const problem = (
-  request: FastifyRequest,
-  code: ErrorCode,
-  detail: string,
-  extra: { violations?: readonly Violation[] | undefined; errors?: readonly FieldError[] | undefined } = {},
-): Problem => problemFor(request, code, detail, extra);
 
 export const sendProblem = (reply: FastifyReply, body: Problem): FastifyReply =>
   reply.code(body.status).type('application/problem+json').send(body);

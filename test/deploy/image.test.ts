@@ -3,6 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serviceUrl } from '../../src/adapters/db/database.ts';
 import { createTestDatabase, postgresReachable, type TestDatabase } from '../support/engines.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -45,12 +46,16 @@ describe.skipIf(!(await postgresReachable()))('the image commands, run without D
 
   it('migrate, serve (CMD) and the HEALTHCHECK command work as the Dockerfile states them', async () => {
     const port = String(18_000 + Math.floor(Math.random() * 1000));
-    const key = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const pair = generateKeyPairSync('ed25519');
+    const key = pair.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const publicKey = pair.publicKey.export({ format: 'pem', type: 'spki' }).toString();
+    // The service as deployed: its own least-privileged connection only, no owner credentials.
     const env = {
       ...process.env,
       ...imageEnv(),
       PORT: port,
-      DATABASE_URL: db.adminUrl ?? '',
+      DATABASE_URL: '',
+      APP_DATABASE_URL: serviceUrl(db.adminUrl ?? '', 'plant_app_image', 'image-test-password'),
       DB_APP_ROLE: 'plant_app_image',
       DB_APP_PASSWORD: 'image-test-password',
       JWT_SECRET: 'image-test-secret-that-is-long-enough-0000',
@@ -60,10 +65,17 @@ describe.skipIf(!(await postgresReachable()))('the image commands, run without D
       LOG_LEVEL: 'warn',
       PLANT_DATA_DIR: '/nonexistent/not-used-in-production',
     };
-    // The migration job has only the owner's DATABASE_URL and the app role's password: no runtime secrets.
-    const jobEnv = { ...process.env, ...imageEnv(), DATABASE_URL: env.DATABASE_URL, DB_APP_ROLE: env.DB_APP_ROLE, DB_APP_PASSWORD: env.DB_APP_PASSWORD, JWT_SECRET: '', SIGNING_KEY: '', SIGNING_KEY_FILE: '', LOG_KEY: '' };
-    const migrate = spawnSync('node', ['bin/plant.js', 'migrate'], { cwd: root, env: jobEnv, encoding: 'utf8' });
+    // The migration job has only the owner's DATABASE_URL, the app role's password and the public
+    // half of the signing key: no runtime secrets. Only it may publish the key.
+    const jobEnv = { ...process.env, ...imageEnv(), DATABASE_URL: db.adminUrl ?? '', DB_APP_ROLE: env.DB_APP_ROLE, DB_APP_PASSWORD: env.DB_APP_PASSWORD, JWT_SECRET: '', SIGNING_KEY: '', SIGNING_KEY_FILE: '', LOG_KEY: '' };
+    const unpublished = spawnSync('node', ['bin/plant.js', 'migrate'], { cwd: root, env: jobEnv, encoding: 'utf8' });
+    expect(unpublished.status, unpublished.stderr).toBe(0);
+    const refused = spawnSync('node', ['bin/plant.js', 'serve'], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/is not published, and only the database owner may publish it/);
+    const migrate = spawnSync('node', ['bin/plant.js', 'migrate', '--json'], { cwd: root, env: { ...jobEnv, SIGNING_PUBLIC_KEY: publicKey }, encoding: 'utf8' });
     expect(migrate.status, migrate.stderr).toBe(0);
+    expect((JSON.parse(migrate.stdout) as { published_key: string | null }).published_key).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     const [command, ...args] = jsonInstruction('CMD');
     const server = spawn(command ?? 'node', args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });

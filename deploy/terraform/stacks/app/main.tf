@@ -87,6 +87,14 @@ resource "google_cloud_run_v2_job" "migrate" {
           name  = "DB_APP_ROLE"
           value = "plant_app"
         }
+        # Only the owner publishes keys; the public half is all the job needs.
+        dynamic "env" {
+          for_each = var.signing_public_key_pem == "" ? [] : [var.signing_public_key_pem]
+          content {
+            name  = "SIGNING_PUBLIC_KEY"
+            value = env.value
+          }
+        }
       }
     }
   }

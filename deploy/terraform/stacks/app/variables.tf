@@ -52,6 +52,11 @@ variable "app_database_url_secret_id" { type = string }
 variable "jwt_secret_id" { type = string }
 variable "signing_key_secret_id" { type = string }
 variable "log_key_secret_id" { type = string }
+variable "signing_public_key_pem" {
+  type        = string
+  default     = ""
+  description = "Public half of the signing key (PEM; not a secret, fine in tfvars): the migration job publishes it, since the service role may not. Until it is set, a service with a new key refuses to start and says so."
+}
 variable "log_origin" {
   type        = string
   description = "Origin of the transparency log, e.g. plant.example.com/log"
