@@ -8,7 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { TransportError } from '../core/errors.ts';
 import { registerAuth } from './auth/guard.ts';
-import type { ApiDeps, HttpOptions } from './deps.ts';
+import { DEFAULT_HOLD_LIMIT_MS, type ApiDeps, type HttpOptions } from './deps.ts';
 import { registerBodyParsing } from './body-parsing.ts';
 import { clientErrorHandler, frameworkErrors } from './connection-errors.ts';
 import { registerErrorHandling } from './errors.ts';
@@ -98,6 +98,6 @@ export const buildApp = async (deps: ApiDeps, options: HttpOptions, logStream?: 
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
 
-  registerRoutes(app, deps);
+  registerRoutes(app, deps, options.holdLimitMs ?? DEFAULT_HOLD_LIMIT_MS);
   return app;
 };

@@ -37,4 +37,11 @@ export interface HttpOptions {
   corsOrigins: readonly string[];
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
+  /**
+   * The longest a request is held open: a long poll answers by then, a change stream ends then
+   * (its client resumes with Last-Event-ID). Default 5 minutes.
+   */
+  holdLimitMs?: number | undefined;
 }
+
+export const DEFAULT_HOLD_LIMIT_MS = 300_000;

@@ -25,6 +25,8 @@ export const DEFAULT_HTTP: HttpOptions = {
   corsOrigins: ['https://portal.example.com'],
   rateLimitPerMinute: 1_000_000,
   bodyLimitBytes: 1_048_576,
+  // Route walkers (authorization, fuzz) call the long poll and the stream too: they answer quickly here.
+  holdLimitMs: 300,
 };
 
 export const createTestApi = async (

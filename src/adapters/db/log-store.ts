@@ -1,5 +1,5 @@
 import { requiredNodes, rootHash, consistencyProof, inclusionProof, consistencyRanges, inclusionRanges, type Coordinate, type Hash, type NodeSource, type Range } from '../../core/merkle.ts';
-import type { CheckpointRow, LeafRow, LogStore } from '../../core/ports/log.ts';
+import type { ChangeRow, CheckpointRow, LeafRow, LogStore } from '../../core/ports/log.ts';
 import type { Sql } from './sql.ts';
 
 const num = (v: unknown): number => Number(v);
@@ -36,6 +36,17 @@ export class PgLogStore implements LogStore {
         return hash;
       },
     };
+  }
+
+  async changes(after: number, limit: number, kind?: string): Promise<ChangeRow[]> {
+    const { rows } = await this.sql.query<ChangeRow>(
+      `SELECT l.leaf_index, l.entity_id::text AS entity_id, a.entity_type, l.version, a.operation, l.amendment_hash AS hash, a.payload ->> 'timestamp' AS timestamp
+         FROM log_leaves l JOIN amendments a ON a.hash = l.amendment_hash
+        WHERE l.leaf_index > $1 AND ($3::text IS NULL OR a.entity_type = $3)
+        ORDER BY l.leaf_index LIMIT $2`,
+      [after, limit, kind ?? null],
+    );
+    return rows.map((r) => ({ ...r, leaf_index: num(r.leaf_index) }));
   }
 
   async leavesOfEntity(entityId: string): Promise<LeafRow[]> {

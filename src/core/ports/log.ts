@@ -10,6 +10,18 @@ export interface LeafRow {
   leaf_hash: Buffer;
 }
 
+/** One entry of the change feed: a leaf of the log with what its amendment did. */
+export interface ChangeRow {
+  leaf_index: number;
+  entity_id: string;
+  entity_type: string;
+  version: number;
+  operation: string;
+  hash: string;
+  /** The amendment's signed timestamp. */
+  timestamp: string;
+}
+
 export interface CheckpointRow {
   tree_size: number;
   root_hash: Buffer;
@@ -31,6 +43,8 @@ export interface LogStore {
   leaves(start: number, end: number): Promise<LeafRow[]>;
   /** Leaf hashes and amendment hashes of [0, size), in index order (export and audit). */
   allLeaves(size: number): Promise<LeafRow[]>;
+  /** Leaves after `after` (exclusive; -1 for the start) in index order with their amendments, optionally of one kind. */
+  changes(after: number, limit: number, kind?: string): Promise<ChangeRow[]>;
   /** Every leaf the log recorded for one entity, in version order. */
   leavesOfEntity(entityId: string): Promise<LeafRow[]>;
   /** The tree's own level-0 hashes at these indexes: what a leaf was, even if its leaf row is gone. */

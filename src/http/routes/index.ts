@@ -36,6 +36,9 @@ import { registerGetQueue } from './governance/get-queue.ts';
 import { registerGetHealth } from './health/get-health.ts';
 import { registerGetReady } from './health/get-ready.ts';
 import { registerGetKeys } from './keys/get-keys.ts';
+import { registerGetAmendment } from './amendments/get-amendment.ts';
+import { registerGetChanges } from './changes/get-changes.ts';
+import { registerStreamChanges } from './changes/stream-changes.ts';
 import { registerGetCheckpoint } from './log/get-checkpoint.ts';
 import { registerGetConsistency } from './log/get-consistency.ts';
 import { registerGetEntries } from './log/get-entries.ts';
@@ -47,7 +50,8 @@ import { registerGetTeam } from './teams/get-team.ts';
 import { registerListTeams } from './teams/list-teams.ts';
 import { registerPostTeam } from './teams/post-team.ts';
 
-export const registerRoutes = (app: FastifyInstance, deps: ApiDeps): void => {
+/** `holdLimitMs`: the longest a long poll or a stream holds its request open (HttpOptions). */
+export const registerRoutes = (app: FastifyInstance, deps: ApiDeps, holdLimitMs: number): void => {
   registerGetHealth(app);
   registerGetReady(app, deps);
 
@@ -98,6 +102,9 @@ export const registerRoutes = (app: FastifyInstance, deps: ApiDeps): void => {
   registerGetInclusion(app, deps);
   registerGetConsistency(app, deps);
   registerGetEntries(app, deps);
+  registerGetAmendment(app, deps);
+  registerGetChanges(app, deps, holdLimitMs);
+  registerStreamChanges(app, deps, holdLimitMs);
   registerPostToken(app, deps);
   registerPostServiceAccount(app, deps);
 };
