@@ -1,18 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChangeRow } from '../../src/core/ports/log.ts';
 import { engines } from '../support/engines.ts';
 import * as f from '../support/factories.ts';
 import { createTestApi, type TestApi } from '../support/api.ts';
 
-interface Change {
-  leaf_index: number;
-  entity_id: string;
-  entity_type: string;
-  version: number;
-  operation: string;
-  hash: string;
-  timestamp: string;
-}
+type Change = ChangeRow;
 
 describe.each(await engines())('the change feed and amendments by hash (%s)', (engine) => {
   let api: TestApi;
