@@ -64,6 +64,17 @@ const schema = z.object({
   GENESIS_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   GENESIS_WEBHOOK_SECRET: z.string().min(1).optional(),
   GENESIS_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(10).max(120_000).default(5000),
+  // Webhooks: hosts that may be http and internal (comma-separated), and how deliveries are retried.
+  WEBHOOK_ALLOW_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, '')).filter((h) => h !== '')),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).max(1000).default(30),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(1000),
+  WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(1).max(7 * 86_400_000).default(86_400_000),
+  WEBHOOKS_WORKER: bool.default(true),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1_048_576),
   EMBEDDINGS_PROVIDER: z.enum(['offline', 'http', 'openai']).default('offline'),

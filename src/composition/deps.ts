@@ -8,6 +8,10 @@ import { PgLogStore } from '../adapters/db/log-store.ts';
 import { databaseHealth } from '../adapters/db/migrate.ts';
 import { ServiceAccounts } from '../adapters/db/service-accounts.ts';
 import type { SqlPool } from '../adapters/db/sql.ts';
+import { PgWebhooks } from '../adapters/db/webhook-store.ts';
+import { HttpWebhookSender } from '../adapters/webhooks/http-sender.ts';
+import type { WebhookOutbox, WebhookSender } from '../core/ports/webhooks.ts';
+import type { WebhookAdminDeps } from '../core/use-cases/webhooks.ts';
 import { verifierKey } from '../core/checkpoint.ts';
 import type { ServiceAccountStore } from '../core/ports/accounts.ts';
 import type { Clock, IdGenerator } from '../core/ports/clock.ts';
@@ -39,6 +43,12 @@ export interface DepsInput extends Pick<Resources, 'config' | 'db' | 'signingKey
   gate?: GenesisGate;
 }
 
+/** The webhook outbox as its delivery job sees it. */
+export interface WebhookDelivery {
+  outbox: WebhookOutbox;
+  sender: WebhookSender;
+}
+
 /** Plant wired: every port with its adapter, and each use case's deps. */
 export interface Deps {
   config: Config;
@@ -58,6 +68,7 @@ export interface Deps {
   api: ApiDeps;
   /** The constitutional gate, when GENESIS_WEBHOOK_URL is set. */
   gate: GenesisGate | null;
+  webhooks: WebhookDelivery;
   /** Closes the embedding cache, then the database. */
   close(): Promise<void>;
 }
@@ -97,6 +108,12 @@ export const buildDeps = (input: DepsInput): Deps => {
   const audit: AuditDeps = { store, verifier, clock, log };
   const embeddings = createEmbeddings(config, db, input.onCacheError, input.provider);
   const quality = qualityDeps(embeddings, clock);
+  const webhookStore = new PgWebhooks(db);
+  const webhookAdmin: WebhookAdminDeps = { webhooks: webhookStore, ids, allowHosts: config.WEBHOOK_ALLOW_HOSTS };
+  const webhooks: WebhookDelivery = {
+    outbox: webhookStore,
+    sender: new HttpWebhookSender({ allowHosts: config.WEBHOOK_ALLOW_HOSTS, timeoutMs: config.WEBHOOK_TIMEOUT_MS }),
+  };
   const api: ApiDeps = {
     health: databaseHealth(db, db.engine),
     store,
@@ -106,6 +123,7 @@ export const buildDeps = (input: DepsInput): Deps => {
     tokens,
     accounts,
     log,
+    webhooks: webhookAdmin,
     embeddings: {
       index: embeddings.index,
       embedder: embeddings.embedder,
@@ -131,6 +149,7 @@ export const buildDeps = (input: DepsInput): Deps => {
     tokens,
     write,
     gate,
+    webhooks,
     audit,
     embeddings,
     quality,

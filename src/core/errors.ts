@@ -14,6 +14,8 @@ export const DOMAIN_ERROR_CODES = {
   CONCURRENT_MODIFICATION: 'The write conflicted with another write and could not be serialized; retry it.',
   DUPLICATE_APPROVAL: 'This governance actor already approved the open certification request; another actor must approve.',
   FORBIDDEN: 'The caller is known but its roles do not allow this operation.',
+  SUBSCRIPTION_NOT_FOUND: 'The webhook subscription named in the path does not exist.',
+  DUPLICATE_SUBSCRIPTION: 'Another webhook subscription already delivers to this URL.',
 } as const;
 
 /** Transport-only: raised by the HTTP adapter about the request itself, never by the core. */

@@ -6,6 +6,7 @@ import type { LedgerStore } from '../core/ports/ledger.ts';
 import type { TransparencyLog } from '../core/ports/log.ts';
 import type { AuditDeps } from '../core/use-cases/audit.ts';
 import type { WriteDeps } from '../core/use-cases/deps.ts';
+import type { WebhookAdminDeps } from '../core/use-cases/webhooks.ts';
 import type { TokenService } from './auth/tokens.ts';
 
 /** Search and the embedding drift monitor, as the routes see them. */
@@ -28,6 +29,7 @@ export interface ApiDeps {
   tokens: TokenService;
   accounts: ServiceAccountStore;
   log: TransparencyLog;
+  webhooks: WebhookAdminDeps;
   embeddings: EmbeddingsApi;
 }
 

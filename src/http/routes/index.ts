@@ -49,6 +49,14 @@ import { registerSearch } from './search/get-search.ts';
 import { registerGetTeam } from './teams/get-team.ts';
 import { registerListTeams } from './teams/list-teams.ts';
 import { registerPostTeam } from './teams/post-team.ts';
+import { registerDeleteWebhook } from './webhooks/delete-webhook.ts';
+import { registerGetDeliveries } from './webhooks/get-deliveries.ts';
+import { registerGetWebhook } from './webhooks/get-webhook.ts';
+import { registerListWebhooks } from './webhooks/list-webhooks.ts';
+import { registerPatchWebhook } from './webhooks/patch-webhook.ts';
+import { registerPostWebhook } from './webhooks/post-webhook.ts';
+import { registerReplayWebhook } from './webhooks/replay-webhook.ts';
+import { registerRetryWebhook } from './webhooks/retry-webhook.ts';
 
 /** `holdLimitMs`: the longest a long poll or a stream holds its request open (HttpOptions). */
 export const registerRoutes = (app: FastifyInstance, deps: ApiDeps, holdLimitMs: number): void => {
@@ -105,6 +113,16 @@ export const registerRoutes = (app: FastifyInstance, deps: ApiDeps, holdLimitMs:
   registerGetAmendment(app, deps);
   registerGetChanges(app, deps, holdLimitMs);
   registerStreamChanges(app, deps, holdLimitMs);
+
+  registerPostWebhook(app, deps);
+  registerListWebhooks(app, deps);
+  registerGetWebhook(app, deps);
+  registerPatchWebhook(app, deps);
+  registerDeleteWebhook(app, deps);
+  registerGetDeliveries(app, deps);
+  registerReplayWebhook(app, deps);
+  registerRetryWebhook(app, deps);
+
   registerPostToken(app, deps);
   registerPostServiceAccount(app, deps);
 };
