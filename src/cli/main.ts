@@ -9,6 +9,7 @@ import { registerSeed } from './commands/seed.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerToken } from './commands/token.ts';
+import { registerWatch } from './commands/watch.ts';
 import { registerWorker } from './commands/worker.ts';
 import { registerSearch } from './commands/search.ts';
 import { registerEmbeddings } from './commands/embeddings.ts';
@@ -31,6 +32,7 @@ export const buildProgram = (): Command => {
   registerStatus(program);
   registerVerify(program);
   registerLog(program);
+  registerWatch(program);
   registerWorker(program);
   registerSearch(program);
   registerEmbeddings(program);

@@ -25,7 +25,7 @@ describe('the plant CLI, run as a real process', () => {
   });
 
   it('--help works on every command, and bad usage exits 2', () => {
-    for (const args of [[], ['serve'], ['migrate'], ['seed'], ['token'], ['keys'], ['keys', 'generate'], ['keys', 'list'], ['keys', 'rotate'], ['audit'], ['audit', 'run'], ['audit', 'export'], ['status'], ['verify'], ['log'], ['log', 'checkpoint'], ['log', 'prove'], ['search'], ['worker'], ['embeddings'], ['embeddings', 'status'], ['embeddings', 'dead'], ['embeddings', 'retry'], ['embeddings', 'quality'], ['embeddings', 'reindex'], ['governance'], ['governance', 'queue'], ['governance', 'decisions']]) {
+    for (const args of [[], ['serve'], ['migrate'], ['seed'], ['token'], ['keys'], ['keys', 'generate'], ['keys', 'list'], ['keys', 'rotate'], ['audit'], ['audit', 'run'], ['audit', 'export'], ['status'], ['verify'], ['log'], ['log', 'checkpoint'], ['log', 'prove'], ['watch'], ['search'], ['worker'], ['embeddings'], ['embeddings', 'status'], ['embeddings', 'dead'], ['embeddings', 'retry'], ['embeddings', 'quality'], ['embeddings', 'reindex'], ['governance'], ['governance', 'queue'], ['governance', 'decisions']]) {
       const res = plant([...args, '--help']);
       expect(res.code, args.join(' ')).toBe(0);
       expect(res.out).toContain('Usage: plant');
@@ -84,6 +84,21 @@ describe('the plant CLI, run as a real process', () => {
     expect(plant(['embeddings', 'dead']).out).toContain('No dead jobs.');
     expect(plant(['embeddings', 'retry']).code).toBe(1); // names ids or --all
     expect(JSON.parse(plant(['embeddings', 'retry', '--all', '--json']).out)).toEqual({ requeued: [] });
+  });
+
+  it('watch: the feed in log order as JSON lines, resumed with --after; a bad --kind or --after exits 1', () => {
+    const first = plant(['watch', '--max', '3', '--json']);
+    expect(first.code, first.err).toBe(0);
+    const lines = first.out.trim().split('\n').map((l) => JSON.parse(l) as { leaf_index: number; entity_type: string; operation: string; hash: string });
+    expect(lines.map((l) => l.leaf_index)).toEqual([0, 1, 2]);
+    expect(lines[0]).toMatchObject({ operation: 'create', hash: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown });
+    const resumed = plant(['watch', '--after', '1', '--max', '2', '--json']);
+    expect(resumed.out.trim().split('\n').map((l) => (JSON.parse(l) as { leaf_index: number }).leaf_index)).toEqual([2, 3]);
+    const agents = plant(['watch', '--kind', 'Agent', '--max', '1']);
+    expect(agents.out).toMatch(/^#\d+ {2}\S+ {2}Agent {4}/);
+    expect(plant(['watch', '--kind', 'Robot']).code).toBe(1);
+    expect(plant(['watch', '--after', '-3']).code).toBe(1);
+    expect(plant(['watch', '--after', '999999', '--max', '1']).err).toContain('beyond the end of the log');
   });
 
   it('token prints a usable JWT, and refuses unknown roles with exit 1', () => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyCheckpointNote } from '../../src/core/checkpoint.ts';
 import { verifyConsistency } from '../../src/core/merkle.ts';
 import { createTestDatabase, postgresReachable, type TestDatabase } from '../support/engines.ts';
+import { eventually, startReceiver, type Receiver } from '../support/receiver.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const SECRET = 'two-servers-secret-that-is-long-enough-000';
@@ -18,29 +19,44 @@ describe.skipIf(!(await postgresReachable()))('two servers, one PostgreSQL', () 
   const env = (): NodeJS.ProcessEnv => ({
     ...process.env, PORT: '0', LOG_LEVEL: 'warn', JWT_SECRET: SECRET, SIGNING_ALGORITHM: 'Ed25519', CHECKPOINT_INTERVAL: '0.1',
     PLANT_DATA_DIR: dir, DATABASE_URL: db.adminUrl ?? '', DB_APP_ROLE: 'plant_app_two', RATE_LIMIT_PER_MINUTE: '1000000',
+    WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
   });
+  const secrets = new Map<string, string>();
+  let receiver: Receiver;
+
+  /** Starts server `i` (again, after a restart) and records its URL. */
+  const startServer = async (i: number): Promise<void> => {
+    const child = spawn(process.execPath, ['bin/plant.js', 'serve'], { cwd: root, env: env(), stdio: ['ignore', 'pipe', 'inherit'] });
+    servers[i] = child;
+    urls[i] = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout?.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /listening on (http:\/\/\S+)/.exec(out);
+        if (m?.[1] !== undefined) resolve(m[1]);
+      });
+      child.on('exit', (code) => { reject(new Error(`server exited ${String(code)}: ${out}`)); });
+    });
+  };
+  const stopServer = (child: ChildProcess | undefined): Promise<unknown> =>
+    new Promise((resolve) => {
+      if (child === undefined || child.exitCode !== null) {
+        resolve(null);
+        return;
+      }
+      child.on('exit', resolve);
+      child.kill('SIGTERM');
+    });
 
   beforeAll(async () => {
+    receiver = await startReceiver(secrets);
     db = await createTestDatabase('postgres');
     // The first server creates the keys in the shared data directory; both then sign with them.
-    for (let i = 0; i < 2; i++) {
-      const child = spawn(process.execPath, ['bin/plant.js', 'serve'], { cwd: root, env: env(), stdio: ['ignore', 'pipe', 'inherit'] });
-      servers.push(child);
-      urls.push(
-        await new Promise<string>((resolve, reject) => {
-          let out = '';
-          child.stdout?.on('data', (c: Buffer) => {
-            out += c.toString();
-            const m = /listening on (http:\/\/\S+)/.exec(out);
-            if (m?.[1] !== undefined) resolve(m[1]);
-          });
-          child.on('exit', (code) => { reject(new Error(`server exited ${String(code)}: ${out}`)); });
-        }),
-      );
-    }
+    for (let i = 0; i < 2; i++) await startServer(i);
   });
   afterAll(async () => {
-    await Promise.all(servers.map((s) => new Promise((resolve) => { s.on('exit', resolve); s.kill('SIGTERM'); })));
+    await Promise.all(servers.map(stopServer));
+    await receiver.stop();
     await db.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -102,5 +118,68 @@ describe.skipIf(!(await postgresReachable()))('two servers, one PostgreSQL', () 
     const verify = execFileSync(process.execPath, ['bin/plant.js', 'verify', file], { cwd: root }).toString();
     expect(verify).toContain('Checked 5 entities, 55 amendments');
     expect(verify).toContain('Everything verifies.');
+  });
+
+  it('the change feed, plant watch and webhooks across both servers, with one restarted midway: nothing missed, repeated or reordered', async () => {
+    const gov = token('governance');
+    const reader = token('reader');
+    const admin = token('admin');
+    const call = async (url: string, method: string, pathName: string, bearer: string, body?: unknown): Promise<Response> =>
+      fetch(`${url}${pathName}`, {
+        method,
+        headers: { authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const hook = await call(urls[0] ?? '', 'POST', '/api/v1/webhooks', admin, { url: `${receiver.url}/two`, kinds: ['Skill'] });
+    expect(hook.status).toBe(201);
+    secrets.set('/two', ((await hook.json()) as { secret: string }).secret);
+    const { rows } = await db.owner.query<{ size: string }>('SELECT size FROM log_state');
+    const start = Number(rows[0]?.size) - 1;
+    const total = 40;
+
+    // A follower on server 1 through the CLI; a consumer alternating between the servers by hand.
+    const watch = spawn(process.execPath, ['bin/plant.js', 'watch', '--url', urls[1] ?? '', '--after', String(start), '--max', String(total), '--json'], {
+      cwd: root, env: { ...env(), PLANT_TOKEN: reader }, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let watched = '';
+    watch.stdout.on('data', (c: Buffer) => { watched += c.toString(); });
+    const watchDone = new Promise<number | null>((resolve) => watch.on('exit', resolve));
+
+    const seen: number[] = [];
+    let cursor = start;
+    let turn = 0;
+    const consume = async (): Promise<void> => {
+      const url = urls[turn++ % 2] ?? '';
+      const res = await call(url, 'GET', `/api/v1/changes?after=${cursor}&limit=3`, reader).catch(() => null);
+      if (res?.status !== 200) return; // that server is restarting: ask the other one next
+      const page = (await res.json()) as { items: { leaf_index: number }[]; next: number };
+      seen.push(...page.items.map((c) => c.leaf_index));
+      cursor = page.next;
+    };
+    const writes: Promise<Response>[] = [];
+    for (let i = 0; i < total; i++) {
+      if (i === total / 2) {
+        // Server 0 restarts midway; writers and the consumer use server 1 meanwhile.
+        await Promise.all(writes);
+        await stopServer(servers[0]);
+        urls[0] = urls[1] ?? '';
+        await startServer(0);
+      }
+      writes.push(call(urls[i % 2] ?? '', 'POST', '/api/v1/genesis/skills', gov, { name: `Fed ${i}`, description: 'followed', category: 'technical' }));
+      if (i % 4 === 0) await consume();
+    }
+    expect((await Promise.all(writes)).map((w) => w.status)).toEqual(Array(total).fill(201));
+    while (seen.length < total) await consume();
+
+    const expected = Array.from({ length: total }, (_, i) => start + 1 + i);
+    expect(seen).toEqual(expected);
+    expect(await watchDone).toBe(0);
+    expect(watched.trim().split('\n').map((l) => (JSON.parse(l) as { leaf_index: number }).leaf_index)).toEqual(expected);
+    // Both servers run a delivery worker: every event arrives once, in order, signed.
+    await eventually(() => receiver.received.length >= total, 30_000);
+    const got = receiver.received.filter((r) => r.path === '/two');
+    expect(got.map((r) => r.body.data.leaf_index)).toEqual(expected);
+    expect(got.every((r) => r.verified && r.body.type === 'Skill.create')).toBe(true);
+    expect(receiver.maxConcurrent.get('/two')).toBe(1);
   });
 });

@@ -88,7 +88,7 @@ describe.skipIf(!(await postgresReachable()))('plant worker with the http provid
     expect(before).toMatchObject({ mode: 'hybrid', model: 'MiniLM-384' });
     expect(before.hits[0]).toMatchObject({ name: 'Podcast Editing', scores: { vector: null } });
 
-    const worker = await start(['worker'], /embedding worker started/);
+    const worker = await start(['worker'], /worker started \(embeddings, drift checks, webhooks\)/);
     let after = before;
     for (let i = 0; i < 100 && after.hits[0]?.scores.vector == null; i++) {
       await new Promise((r) => setTimeout(r, 100));

@@ -7,7 +7,7 @@ import { withContext } from '../shared.ts';
 export const registerWorker = (program: Command): void => {
   program
     .command('worker')
-    .description('Run the embedding job worker and the drift-check schedule without serving HTTP (stop with SIGINT/SIGTERM)')
+    .description('Run the embedding job worker, the drift-check schedule and webhook delivery without serving HTTP (stop with SIGINT/SIGTERM)')
     .action(async () => {
       const log = pino({ level: loadConfig().LOG_LEVEL });
       const onCacheError = (error: unknown): void => {
@@ -15,13 +15,13 @@ export const registerWorker = (program: Command): void => {
       };
       await withContext(async (deps) => {
         const stop = startJobs(jobsNamed(WORKER_JOBS, deps, log));
-        log.info({ model: deps.embeddings.embedder.model, cache: deps.embeddings.embedder.cache.kind }, 'embedding worker started');
+        log.info({ model: deps.embeddings.embedder.model, cache: deps.embeddings.embedder.cache.kind }, 'worker started (embeddings, drift checks, webhooks)');
         await new Promise<void>((resolve) => {
           process.once('SIGINT', () => { resolve(); });
           process.once('SIGTERM', () => { resolve(); });
         });
         await stop();
-        log.info('embedding worker stopped');
+        log.info('worker stopped');
       }, { onCacheError });
     });
 };
