@@ -52,6 +52,9 @@ const schema = z.object({
   JWT_JWKS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   JWT_ROLES_CLAIM: z.string().min(1).default('roles'),
   PUBLIC_READ: bool.default(false),
+  // Where clients reach this Plant: the links inside signed agent cards and the AI Catalog.
+  PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  PROVIDER_NAME: z.string().min(1).max(200).default('Plant'),
   CORS_ORIGINS: z
     .string()
     .default('')
@@ -167,6 +170,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, options: LoadOp
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /** Four-eyes settings: the quorum (2 in production unless set) and how long a request stays open. */
+/** PUBLIC_URL without a trailing slash; unset, the local address the server listens on. */
+export const publicUrl = (config: Config): string => (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
+
 export const certificationPolicy = (config: Config): { quorum: number; requestTtlMs: number } => {
   const match = DURATION.exec(config.CERTIFICATION_REQUEST_TTL);
   const unit = (match?.[2] ?? 's') as keyof typeof UNIT_MS;

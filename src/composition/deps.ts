@@ -25,7 +25,7 @@ import { runQualityCheck, type QualityRunDeps } from '../core/use-cases/embeddin
 import type { TokenService } from '../http/auth/tokens.ts';
 import type { ApiDeps } from '../http/deps.ts';
 import { systemClock, uuidV7Ids } from './clock-and-ids.ts';
-import { certificationPolicy, type Config } from './config.ts';
+import { certificationPolicy, publicUrl, type Config } from './config.ts';
 import type { Resources } from './resources.ts';
 import { createEmbeddings, type Embeddings } from './embeddings.ts';
 import { tokenService } from './http.ts';
@@ -124,6 +124,7 @@ export const buildDeps = (input: DepsInput): Deps => {
     accounts,
     log,
     webhooks: webhookAdmin,
+    cards: { store, log, signer, baseUrl: publicUrl(config), provider: config.PROVIDER_NAME },
     embeddings: {
       index: embeddings.index,
       embedder: embeddings.embedder,

@@ -13,6 +13,9 @@ export const GENESIS_HASH = '0'.repeat(64);
 export const SIGNATURE_ALGORITHMS = ['RSA-PSS-SHA256', 'Ed25519'] as const;
 export type SignatureAlgorithm = (typeof SIGNATURE_ALGORITHMS)[number];
 
+/** JOSE names: PS256 is RSA-PSS with SHA-256 (salt = 32 bytes); EdDSA with crv Ed25519. */
+export const JOSE_ALG: Record<SignatureAlgorithm, string> = { 'RSA-PSS-SHA256': 'PS256', Ed25519: 'EdDSA' };
+
 /**
  * What is hashed and signed: the amendment without its hash and signature. Everything that
  * gives the amendment meaning is inside, including the previous hash (which links the chain),

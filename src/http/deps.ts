@@ -7,6 +7,7 @@ import type { TransparencyLog } from '../core/ports/log.ts';
 import type { AuditDeps } from '../core/use-cases/audit.ts';
 import type { WriteDeps } from '../core/use-cases/deps.ts';
 import type { WebhookAdminDeps } from '../core/use-cases/webhooks.ts';
+import type { CardDeps } from '../core/use-cases/agent-cards.ts';
 import type { TokenService } from './auth/tokens.ts';
 
 /** Search and the embedding drift monitor, as the routes see them. */
@@ -30,6 +31,7 @@ export interface ApiDeps {
   accounts: ServiceAccountStore;
   log: TransparencyLog;
   webhooks: WebhookAdminDeps;
+  cards: CardDeps;
   embeddings: EmbeddingsApi;
 }
 

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSy
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { calculateJwkThumbprint } from 'jose';
-import type { SignatureAlgorithm } from '../../core/amendment.ts';
+import { JOSE_ALG, type SignatureAlgorithm } from '../../core/amendment.ts';
 import type { PublicKeyRecord } from '../../core/ports/keys.ts';
 
 const generate = promisify(generateKeyPair);
@@ -12,8 +12,6 @@ export interface SigningKey extends PublicKeyRecord {
   privateKey: KeyObject;
 }
 
-/** JOSE names: PS256 is RSA-PSS with SHA-256 (salt = 32 bytes); EdDSA with crv Ed25519. */
-const JOSE_ALG: Record<SignatureAlgorithm, string> = { 'RSA-PSS-SHA256': 'PS256', Ed25519: 'EdDSA' };
 
 export const algorithmOf = (key: KeyObject): SignatureAlgorithm => {
   if (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') return 'RSA-PSS-SHA256';
