@@ -21,5 +21,14 @@ app.post('/items', async (request, reply) => {
   await pool.query('INSERT INTO bench_items (id, body) VALUES ($1, $2)', [id, JSON.stringify(request.body)]);
   return reply.code(201).send({ id });
 });
+// The change-feed baseline: the log's leaves in order after a cursor, one indexed range scan.
+app.get('/leaves', async (request) => {
+  const q = request.query as { after?: string; limit?: string };
+  const { rows } = await pool.query(
+    'SELECT leaf_index, entity_id, version, amendment_hash FROM log_leaves WHERE leaf_index > $1 ORDER BY leaf_index LIMIT $2',
+    [Number(q.after ?? -1), Number(q.limit ?? 1000)],
+  );
+  return { items: rows };
+});
 const address = await app.listen({ host: '127.0.0.1', port: 0 });
 process.stdout.write(`bare listening on ${address} seed ${seedId}\n`);

@@ -1,4 +1,8 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+
+export const root = path.resolve(import.meta.dirname, '..');
 
 export interface Rate {
   ops: number;
@@ -44,3 +48,23 @@ export const ratio = (label: string, value: number, target?: string): void => {
 export const heading = (text: string): void => {
   process.stdout.write(`\n== ${text}\n`);
 };
+
+/** Starts a process in the repository and resolves once its stdout matches `pattern`. */
+export const start = (args: string[], env: NodeJS.ProcessEnv, pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = pattern.exec(out);
+      if (match) resolve({ child, match });
+    });
+    child.on('exit', (code) => { reject(new Error(`exited ${String(code)}: ${out}`)); });
+  });
+
+export const stop = (child: ChildProcess): Promise<void> =>
+  new Promise((resolve) => {
+    if (child.exitCode !== null) { resolve(); return; }
+    child.on('exit', () => { resolve(); });
+    child.kill('SIGTERM');
+  });

@@ -1,34 +1,14 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { createTestDatabase } from '../test/support/engines.ts';
-import { fmt, heading, ratio } from './harness.ts';
+import { fmt, heading, ratio, root, start, stop } from './harness.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 32;
-const root = path.resolve(import.meta.dirname, '..');
 const SECRET = 'bench-secret-that-is-long-enough-0123456789';
-
-const start = (args: string[], env: NodeJS.ProcessEnv, pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = pattern.exec(out);
-      if (match) resolve({ child, match });
-    });
-    child.on('exit', (code) => { reject(new Error(`exited ${String(code)}: ${out}`)); });
-  });
-
-const stop = (child: ChildProcess): Promise<void> =>
-  new Promise((resolve) => {
-    if (child.exitCode !== null) { resolve(); return; }
-    child.on('exit', () => { resolve(); });
-    child.kill('SIGTERM');
-  });
 
 interface Load { rps: number; p50: number; p99: number; errors: number }
 

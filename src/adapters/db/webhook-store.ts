@@ -135,7 +135,9 @@ export class PgWebhooks implements WebhookStore, WebhookOutbox {
               AND EXISTS (SELECT 1 FROM webhook_events e WHERE e.subscription_id = s.id AND e.state = 'pending')
             ORDER BY s.next_attempt_at, s.id
             LIMIT $1
-            FOR UPDATE SKIP LOCKED)
+            -- NO KEY UPDATE: a writer whose trigger just queued an event holds KEY SHARE on the
+            -- subscription (the foreign key) until it commits; FOR UPDATE would skip it meanwhile.
+            FOR NO KEY UPDATE SKIP LOCKED)
          UPDATE webhook_subscriptions s SET locked_by = $2, locked_until = now() + make_interval(secs => $3::float8 / 1000)
            FROM due WHERE s.id = due.id
          RETURNING s.id::text AS id, s.url, s.secret, s.consecutive_failures`,
@@ -158,22 +160,19 @@ export class PgWebhooks implements WebhookStore, WebhookOutbox {
     return rows.map(({ subscription_id, ...change }) => ({ subscription_id, change: { ...change, leaf_index: Number(change.leaf_index) } }));
   }
 
-  delivered(workerId: string, subscriptionId: string, leafIndex: number, status: number, leaseMs: number): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      const held = await tx.query(
-        `UPDATE webhook_subscriptions SET consecutive_failures = 0, locked_until = now() + make_interval(secs => $3::float8 / 1000)
-          WHERE id = $1 AND locked_by = $2`,
-        [subscriptionId, workerId, leaseMs],
-      );
-      if (held.rowCount === 0) return false;
-      await tx.query(
-        `UPDATE webhook_events SET state = 'delivered', attempts = attempts + 1, last_status = $3, last_error = NULL,
-                last_attempt_at = now(), delivered_at = now()
-          WHERE subscription_id = $1 AND leaf_index = $2`,
-        [subscriptionId, leafIndex, status],
-      );
-      return true;
-    });
+  /** One statement (one round trip per delivered event): the lease check, its renewal and the event's outcome. */
+  async delivered(workerId: string, subscriptionId: string, leafIndex: number, status: number, leaseMs: number): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `WITH held AS (
+         UPDATE webhook_subscriptions SET consecutive_failures = 0, locked_until = now() + make_interval(secs => $5::float8 / 1000)
+          WHERE id = $1 AND locked_by = $3
+         RETURNING id)
+       UPDATE webhook_events e SET state = 'delivered', attempts = e.attempts + 1, last_status = $4, last_error = NULL,
+              last_attempt_at = now(), delivered_at = now()
+         FROM held WHERE e.subscription_id = held.id AND e.leaf_index = $2`,
+      [subscriptionId, leafIndex, workerId, status, leaseMs],
+    );
+    return rowCount > 0;
   }
 
   async failed(workerId: string, subscriptionId: string, leafIndex: number, failure: DeliveryFailure, policy: RetryPolicy, delayMs: number): Promise<void> {
