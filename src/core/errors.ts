@@ -16,6 +16,7 @@ export const DOMAIN_ERROR_CODES = {
   FORBIDDEN: 'The caller is known but its roles do not allow this operation.',
   SUBSCRIPTION_NOT_FOUND: 'The webhook subscription named in the path does not exist.',
   DUPLICATE_SUBSCRIPTION: 'Another webhook subscription already delivers to this URL.',
+  IDEMPOTENCY_KEY_REUSED: 'The Idempotency-Key was already used by this caller for a different request.',
 } as const;
 
 /** Transport-only: raised by the HTTP adapter about the request itself, never by the core. */

@@ -147,6 +147,23 @@ describe.each(subjects)('LedgerStore contract on %s', (subject) => {
     expect((await h.store.getEntity(skill.id))?.version).toBe(1);
   });
 
+  it('createOnce: a key is remembered by the create\'s own transaction, once; another body is refused; a failed create remembers nothing', async () => {
+    const { createOnce } = await import('../../src/core/use-cases/idempotency.ts');
+    const input = { name: `Once ${subject}`, description: 'd', category: 'technical' };
+    const made = await createOnce(h.write, GOVERNANCE, { key: 'c-1', fingerprint: 'a'.repeat(64) }, (deps) => createSkill(deps, GOVERNANCE, input));
+    expect(made.replayed).toBe(false);
+    expect(await h.store.rememberedRequest(GOVERNANCE.subject, 'c-1', 60)).toEqual({ subject: GOVERNANCE.subject, key: 'c-1', fingerprint: 'a'.repeat(64), entity_id: made.record.id });
+    const again = await createOnce(h.write, GOVERNANCE, { key: 'c-1', fingerprint: 'a'.repeat(64) }, () => Promise.reject(new Error('must not run')));
+    expect(again).toMatchObject({ replayed: true, record: { id: made.record.id } });
+    await expect(createOnce(h.write, GOVERNANCE, { key: 'c-1', fingerprint: 'b'.repeat(64) }, (deps) => createSkill(deps, GOVERNANCE, input))).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    // A second remember of one key inside a write fails that whole write.
+    await expect(
+      h.store.write(GOVERNANCE, (tx) => tx.remember({ subject: GOVERNANCE.subject, key: 'c-1', fingerprint: 'a'.repeat(64), entity_id: made.record.id })),
+    ).rejects.toMatchObject({ code: 'CONCURRENT_MODIFICATION' });
+    await expect(createOnce(h.write, GOVERNANCE, { key: 'c-2', fingerprint: 'c'.repeat(64) }, (deps) => createSkill(deps, GOVERNANCE, input))).rejects.toMatchObject({ code: 'DUPLICATE_ENTITY' });
+    expect(await h.store.rememberedRequest(GOVERNANCE.subject, 'c-2', 60)).toBeUndefined();
+  });
+
   it('an append at a version someone else wrote first is a concurrent modification', async () => {
     const skill = await f.skill(h.write, { certified: false });
     const stale = skill as EntityRecord;

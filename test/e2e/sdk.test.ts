@@ -69,6 +69,17 @@ describe.skipIf(!(await postgresReachable()))('the TypeScript SDK against a real
     expect(await follower).toMatchObject({ leaf_index: 5, entity_id: data?.id, operation: 'create' });
   });
 
+  it('a create with an Idempotency-Key is retry-safe: sent twice, it is made once', async () => {
+    const plant = createPlantClient({ baseUrl: url, token: token('governance') });
+    const body = { name: 'SDK idempotent skill', description: 'made once', category: 'technical' };
+    const params = { header: { 'idempotency-key': 'sdk-create-1' } };
+    const first = await plant.api.POST('/api/v1/genesis/skills', { params, body });
+    const second = await plant.api.POST('/api/v1/genesis/skills', { params, body });
+    expect([first.response.status, second.response.status]).toEqual([201, 201]);
+    expect(second.data?.id).toBe(first.data?.id);
+    expect(second.response.headers.get('idempotent-replayed')).toBe('true');
+  });
+
   it('problems surface as PlantError with error_code, request_id and violations', async () => {
     const plant = createPlantClient({ baseUrl: url, token: token('operator') });
     const missing = await plant.entity('01900000-0000-7000-8000-000000000000').catch((e: unknown) => e);

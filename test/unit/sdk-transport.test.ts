@@ -61,6 +61,14 @@ describe('the SDK transport', () => {
     }
   });
 
+  it('retries a POST that carries an Idempotency-Key (the server runs it at most once)', async () => {
+    const { fetcher, seen } = scripted([new TypeError('socket hang up'), new Response('{}', { status: 201 })]);
+    const f = transport({ retry: DEFAULT_RETRY, fetch: fetcher, sleep });
+    const res = await f('http://plant.test/api/v1/genesis/skills', { method: 'POST', headers: { 'idempotency-key': 'k1' }, body: '{"name":"x"}' });
+    expect(res.status).toBe(201);
+    expect(seen.map((s) => s.body)).toEqual(['{"name":"x"}', '{"name":"x"}']);
+  });
+
   it('sends the same body on every attempt', async () => {
     const { fetcher, seen } = scripted([new Response('', { status: 503, headers: { 'retry-after': '0' } }), new Response('{}', { status: 200 })]);
     await transport({ retry: DEFAULT_RETRY, fetch: fetcher, sleep })('http://plant.test/x', { method: 'PUT', body: 'same' });

@@ -148,7 +148,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Retry-safe creates: the same key and body return the first result (Idempotent-Replayed: true); another body is 409 IDEMPOTENCY_KEY_REUSED. Remembered for a day, per caller. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -667,7 +670,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Retry-safe creates: the same key and body return the first result (Idempotent-Replayed: true); another body is 409 IDEMPOTENCY_KEY_REUSED. Remembered for a day, per caller. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1187,7 +1193,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Retry-safe creates: the same key and body return the first result (Idempotent-Replayed: true); another body is 409 IDEMPOTENCY_KEY_REUSED. Remembered for a day, per caller. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1413,7 +1422,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Retry-safe creates: the same key and body return the first result (Idempotent-Replayed: true); another body is 409 IDEMPOTENCY_KEY_REUSED. Remembered for a day, per caller. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1955,7 +1967,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Retry-safe creates: the same key and body return the first result (Idempotent-Replayed: true); another body is 409 IDEMPOTENCY_KEY_REUSED. Remembered for a day, per caller. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };

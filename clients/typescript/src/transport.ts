@@ -1,9 +1,9 @@
 /**
  * The fetch every call goes through: it adds the bearer token and retries what is safe to retry.
  * Retried: 429 and 503 answers (honouring Retry-After) and network failures, with exponential
- * backoff and full jitter. Only idempotent methods are retried (GET, HEAD, OPTIONS, PUT,
- * DELETE): a POST or PATCH that failed midway may have committed, and repeating it could write
- * twice.
+ * backoff and full jitter. Only idempotent requests are retried: GET, HEAD, OPTIONS, PUT and
+ * DELETE, and a POST or PATCH that carries an Idempotency-Key (the server then runs it at most
+ * once). Any other write that failed midway may have committed, and repeating it could write twice.
  */
 export interface RetryOptions {
   /** Attempts after the first (default 3). */
@@ -44,7 +44,7 @@ export const transport =
   (options: TransportOptions): typeof fetch =>
   async (input, init) => {
     const original = new Request(input, init);
-    const retryable = IDEMPOTENT.has(original.method.toUpperCase());
+    const retryable = IDEMPOTENT.has(original.method.toUpperCase()) || original.headers.has('idempotency-key');
     for (let attempt = 0; ; attempt++) {
       const request = original.clone();
       const token = await options.token?.();

@@ -3,7 +3,7 @@ import { nameSkeleton } from '../../core/names.ts';
 import { UUID_PATTERN, type EntityKind, type EntityRecord, type Status } from '../../core/entity.ts';
 import { DomainError } from '../../core/errors.ts';
 import { dependentFields } from '../../core/reference-fields.ts';
-import type { Actor, AuditMark, DecisionFilter, LedgerStore, LedgerTx, ListFilter, QueueCursor } from '../../core/ports/ledger.ts';
+import type { Actor, AuditMark, DecisionFilter, LedgerStore, LedgerTx, ListFilter, QueueCursor, RememberedRequest } from '../../core/ports/ledger.ts';
 import { AMENDMENT_HASH_PATTERN, DECISION_OPERATIONS } from '../../core/governance.ts';
 import { displayKind } from '../../core/writer.ts';
 import { json, setActor, sqlError, type Sql, type SqlPool } from './sql.ts';
@@ -86,6 +86,9 @@ const translate = (error: unknown, records: readonly EntityRecord[] = []): unkno
   }
   if ((code === '23505' && (constraint === 'amendments_pkey' || constraint === 'entities_pkey')) || code === 'PL009') {
     return new DomainError('CONCURRENT_MODIFICATION', 'Another write created this version first; retry');
+  }
+  if (code === '23505' && constraint === 'idempotency_keys_pkey') {
+    return new DomainError('CONCURRENT_MODIFICATION', 'Another request with this Idempotency-Key was served first; retry it to get that result');
   }
   if (code === '42501') {
     return new DomainError('FORBIDDEN', 'The database refused this write for the current roles (row-level security)');
@@ -191,6 +194,13 @@ class PgLedgerTx implements LedgerTx {
     this.pending.push({ record, amendment, birth: false });
     return Promise.resolve();
   }
+
+  async remember(request: RememberedRequest): Promise<void> {
+    await this.prepareRead();
+    await this.client.query('INSERT INTO idempotency_keys (subject, key, fingerprint, entity_id) VALUES ($1, $2, $3, $4)', [
+      request.subject, request.key, request.fingerprint, request.entity_id,
+    ]);
+  }
 }
 
 const toAmendment = (row: { payload: AmendmentPayload; hash: string; signature: string }): Amendment => ({
@@ -266,6 +276,16 @@ export class PgLedgerStore implements LedgerStore {
     } catch (error) {
       throw translate(error);
     }
+  }
+
+  async rememberedRequest(subject: string, key: string, maxAgeSeconds: number): Promise<RememberedRequest | undefined> {
+    // An expired key is forgotten, so it can be used again.
+    await this.pool.query('DELETE FROM idempotency_keys WHERE subject = $1 AND key = $2 AND created_at < now() - make_interval(secs => $3)', [subject, key, maxAgeSeconds]);
+    const { rows } = await this.pool.query<RememberedRequest>(
+      'SELECT subject, key, fingerprint, entity_id::text AS entity_id FROM idempotency_keys WHERE subject = $1 AND key = $2',
+      [subject, key],
+    );
+    return rows[0];
   }
 
   async getEntity(id: string): Promise<EntityRecord | undefined> {

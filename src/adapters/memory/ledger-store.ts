@@ -3,7 +3,7 @@ import { nameSkeleton } from '../../core/names.ts';
 import { canonicalJson } from '../../core/canonical.ts';
 import { certificationRequest, isCertified, UUID_PATTERN, type EntityKind, type EntityRecord, type Status } from '../../core/entity.ts';
 import { DomainError } from '../../core/errors.ts';
-import type { Actor, AuditMark, DecisionFilter, LedgerStore, LedgerTx, ListFilter, QueueCursor } from '../../core/ports/ledger.ts';
+import type { Actor, AuditMark, DecisionFilter, LedgerStore, LedgerTx, ListFilter, QueueCursor, RememberedRequest } from '../../core/ports/ledger.ts';
 import { isDecisionOperation } from '../../core/governance.ts';
 import { dependentFields } from '../../core/reference-fields.ts';
 import { hasAnyRole, mayAppend } from '../../core/roles.ts';
@@ -19,7 +19,11 @@ const text = (record: EntityRecord, field: string): unknown => (record.content a
 interface State {
   entities: Map<string, EntityRecord>;
   amendments: Map<string, Amendment[]>;
+  /** By subject and key; with the time remembered (ms), for expiry. */
+  requests: Map<string, RememberedRequest & { at: number }>;
 }
+
+const requestKey = (subject: string, key: string): string => JSON.stringify([subject, key]);
 
 /** Refusals the database would raise itself (its triggers): they are not domain errors there either. */
 class GuardError extends Error {
@@ -34,13 +38,13 @@ class GuardError extends Error {
  * cases: fast, deterministic, no database.
  */
 export class MemoryLedgerStore implements LedgerStore {
-  private state: State = { entities: new Map(), amendments: new Map() };
+  private state: State = { entities: new Map(), amendments: new Map(), requests: new Map() };
   private queue: Promise<unknown> = Promise.resolve();
 
   /** Runs `work` on a staged copy, committed only when it resolves. Transactions queue one behind the other. */
   private transact<T>(work: (staged: State) => Promise<T>): Promise<T> {
     const run = this.queue.then(async () => {
-      const staged: State = { entities: new Map(this.state.entities), amendments: new Map(this.state.amendments) };
+      const staged: State = { entities: new Map(this.state.entities), amendments: new Map(this.state.amendments), requests: new Map(this.state.requests) };
       const result = await work(staged);
       this.state = staged;
       return result;
@@ -63,6 +67,15 @@ export class MemoryLedgerStore implements LedgerStore {
       }
       return Promise.resolve();
     });
+  }
+
+  rememberedRequest(subject: string, key: string, maxAgeSeconds: number): Promise<RememberedRequest | undefined> {
+    const found = this.state.requests.get(requestKey(subject, key));
+    if (found === undefined || found.at < Date.now() - maxAgeSeconds * 1000) {
+      this.state.requests.delete(requestKey(subject, key));
+      return Promise.resolve(undefined);
+    }
+    return Promise.resolve({ subject: found.subject, key: found.key, fingerprint: found.fingerprint, entity_id: found.entity_id });
   }
 
   getEntity(id: string): Promise<EntityRecord | undefined> {
@@ -182,6 +195,15 @@ class MemoryTx implements LedgerTx {
     private readonly state: State,
     private readonly actor: Actor,
   ) {}
+
+  remember(request: RememberedRequest): Promise<void> {
+    const key = requestKey(request.subject, request.key);
+    if (this.state.requests.has(key)) {
+      return Promise.reject(new DomainError('CONCURRENT_MODIFICATION', 'Another request with this Idempotency-Key was served first; retry it to get that result'));
+    }
+    this.state.requests.set(key, { ...request, at: Date.now() });
+    return Promise.resolve();
+  }
 
   lock(ids: readonly string[]): Promise<Map<string, EntityRecord>> {
     return Promise.resolve(pick(this.state, ids));

@@ -69,6 +69,14 @@ export interface LedgerReader {
 }
 
 /** One database transaction. Every method runs inside it; nothing is visible until commit. */
+/** A create request remembered under its Idempotency-Key (per caller). */
+export interface RememberedRequest {
+  subject: string;
+  key: string;
+  fingerprint: string;
+  entity_id: string;
+}
+
 export interface LedgerTx {
   /** Row-locks (FOR UPDATE) the given entities in id order; absent ids are missing from the map. */
   lock(ids: readonly string[]): Promise<Map<string, EntityRecord>>;
@@ -78,6 +86,11 @@ export interface LedgerTx {
   dependents(id: string): Promise<string[]>;
   insert(record: EntityRecord, amendment: Amendment): Promise<void>;
   update(record: EntityRecord, amendment: Amendment): Promise<void>;
+  /**
+   * Records the request in this transaction, so it commits with the entity it created. A key the
+   * caller already used fails the whole write with CONCURRENT_MODIFICATION (the other request won).
+   */
+  remember(request: RememberedRequest): Promise<void>;
 }
 
 export interface AuditMark {
@@ -95,4 +108,6 @@ export interface LedgerStore extends LedgerReader {
    * any other error rolls everything back.
    */
   write<T>(actor: Actor, work: (tx: LedgerTx) => Promise<T>): Promise<T>;
+  /** The request remembered under this caller's key, unless it is older than `maxAgeSeconds` (then forgotten). */
+  rememberedRequest(subject: string, key: string, maxAgeSeconds: number): Promise<RememberedRequest | undefined>;
 }

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { createAgent } from '../../../core/use-cases/create.ts';
-import { actorOf } from '../../auth/guard.ts';
 import type { ApiDeps } from '../../deps.ts';
+import { answerCreate, CreateHeaders } from '../../route-kit/create-route.ts';
 import { CommonCreateFields, errorResponses, Name, Uuid } from '../../schemas/common.ts';
-import { entityRef, toView } from '../../schemas/entity.ts';
+import { entityRef } from '../../schemas/entity.ts';
 
 const Body = Type.Object(
   {
@@ -26,13 +26,11 @@ export const registerPostAgent = (app: FastifyInstance, deps: Pick<ApiDeps, 'wri
       schema: {
         tags: ['agents'],
         summary: "Birth an agent from a certified skill of a certified job role, in the role's industry",
+        headers: CreateHeaders,
         body: Body,
         response: { 201: entityRef, ...errorResponses(401, 403, 409, 422) },
       },
     },
-    async (request, reply) => {
-      const record = await createAgent(deps.write, actorOf(request), request.body as Static<typeof Body>);
-      return reply.code(201).send(toView(record));
-    },
+    async (request, reply) => answerCreate(request, reply, deps.write, (write, actor) => createAgent(write, actor, request.body as Static<typeof Body>)),
   );
 };

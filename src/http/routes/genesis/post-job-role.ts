@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { createJobRole } from '../../../core/use-cases/create.ts';
-import { actorOf } from '../../auth/guard.ts';
 import type { ApiDeps } from '../../deps.ts';
+import { answerCreate, CreateHeaders } from '../../route-kit/create-route.ts';
 import { CommonCreateFields, Description, errorResponses, Name, Uuid } from '../../schemas/common.ts';
-import { entityRef, toView } from '../../schemas/entity.ts';
+import { entityRef } from '../../schemas/entity.ts';
 
 const Body = Type.Object(
   {
@@ -26,13 +26,11 @@ export const registerPostJobRole = (app: FastifyInstance, deps: Pick<ApiDeps, 'w
       schema: {
         tags: ['genesis'],
         summary: 'Create a job role from certified skills (uncertified until certified)',
+        headers: CreateHeaders,
         body: Body,
         response: { 201: entityRef, ...errorResponses(401, 403, 409, 422) },
       },
     },
-    async (request, reply) => {
-      const record = await createJobRole(deps.write, actorOf(request), request.body as Static<typeof Body>);
-      return reply.code(201).send(toView(record));
-    },
+    async (request, reply) => answerCreate(request, reply, deps.write, (write, actor) => createJobRole(write, actor, request.body as Static<typeof Body>)),
   );
 };

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { createSkill } from '../../../core/use-cases/create.ts';
-import { actorOf } from '../../auth/guard.ts';
 import type { ApiDeps } from '../../deps.ts';
+import { answerCreate, CreateHeaders } from '../../route-kit/create-route.ts';
 import { CommonCreateFields, Description, errorResponses, Name } from '../../schemas/common.ts';
-import { entityRef, toView } from '../../schemas/entity.ts';
+import { entityRef } from '../../schemas/entity.ts';
 
 const Body = Type.Object(
   {
@@ -24,13 +24,11 @@ export const registerPostSkill = (app: FastifyInstance, deps: Pick<ApiDeps, 'wri
       schema: {
         tags: ['genesis'],
         summary: 'Create a skill (uncertified; certify it before roles can require it)',
+        headers: CreateHeaders,
         body: Body,
         response: { 201: entityRef, ...errorResponses(401, 403, 409, 422) },
       },
     },
-    async (request, reply) => {
-      const record = await createSkill(deps.write, actorOf(request), request.body as Static<typeof Body>);
-      return reply.code(201).send(toView(record));
-    },
+    async (request, reply) => answerCreate(request, reply, deps.write, (write, actor) => createSkill(write, actor, request.body as Static<typeof Body>)),
   );
 };
