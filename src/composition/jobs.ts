@@ -1,10 +1,10 @@
+import { hostname } from 'node:os';
 import { checkpointer } from '../jobs/checkpointer.ts';
 import { embeddingWorker } from '../jobs/embedding-worker.ts';
 import type { BackgroundJob, JobLogger } from '../jobs/job.ts';
 import { genesisGate } from '../jobs/genesis-gate.ts';
 import { qualitySchedule } from '../jobs/quality-schedule.ts';
 import { webhookDelivery } from '../jobs/webhook-delivery.ts';
-import { hostname } from 'node:os';
 import type { DeliveryOptions } from '../core/use-cases/webhook-delivery.ts';
 import type { Deps } from './deps.ts';
 import { workerOptions } from './embeddings.ts';

@@ -27,8 +27,8 @@ export interface AiCatalog {
   signature?: string;
 }
 
-/** `urn:air:{publisher}:{namespace}:{name}` with the host of PUBLIC_URL as the publisher. */
-export const airId = (baseUrl: string, namespace: string, name: string): string => `urn:air:${new URL(baseUrl).host}:${namespace}:${name}`;
+/** `urn:air:{publisher}:{namespace}:{name}` with the host name of PUBLIC_URL (no port: the URN separates with colons) as the publisher. */
+export const airId = (baseUrl: string, namespace: string, name: string): string => `urn:air:${new URL(baseUrl).hostname}:${namespace}:${name}`;
 
 /**
  * An agent's entry points at its signed card. It repeats the card's description, tags and version

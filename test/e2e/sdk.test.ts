@@ -1,10 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlantClient, PlantError, type Entity } from '../../clients/typescript/src/index.ts';
 import { createTestDatabase, postgresReachable, type TestDatabase } from '../support/engines.ts';
+import { startServe, stopServe } from '../support/serve.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const SECRET = 'sdk-test-secret-that-is-long-enough-0000';
@@ -23,22 +24,10 @@ describe.skipIf(!(await postgresReachable()))('the TypeScript SDK against a real
 
   beforeAll(async () => {
     db = await createTestDatabase('postgres');
-    server = spawn(process.execPath, ['bin/plant.js', 'serve'], { cwd: root, env: env(), stdio: ['ignore', 'pipe', 'inherit'] });
-    url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      server.stdout?.on('data', (c: Buffer) => {
-        out += c.toString();
-        const m = /listening on (http:\/\/\S+)/.exec(out);
-        if (m?.[1] !== undefined) resolve(m[1]);
-      });
-      server.on('exit', (code) => { reject(new Error(`server exited ${String(code)}: ${out}`)); });
-    });
+    ({ child: server, url } = await startServe(env()));
   });
   afterAll(async () => {
-    await new Promise((resolve) => {
-      server.on('exit', resolve);
-      server.kill('SIGTERM');
-    });
+    await stopServe(server);
     await db.close();
     rmSync(dir, { recursive: true, force: true });
   });

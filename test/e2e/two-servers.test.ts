@@ -7,6 +7,7 @@ import { verifyCheckpointNote } from '../../src/core/checkpoint.ts';
 import { verifyConsistency } from '../../src/core/merkle.ts';
 import { createTestDatabase, postgresReachable, type TestDatabase } from '../support/engines.ts';
 import { eventually, startReceiver, type Receiver } from '../support/receiver.ts';
+import { startServe, stopServe } from '../support/serve.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const SECRET = 'two-servers-secret-that-is-long-enough-000';
@@ -26,27 +27,11 @@ describe.skipIf(!(await postgresReachable()))('two servers, one PostgreSQL', () 
 
   /** Starts server `i` (again, after a restart) and records its URL. */
   const startServer = async (i: number): Promise<void> => {
-    const child = spawn(process.execPath, ['bin/plant.js', 'serve'], { cwd: root, env: env(), stdio: ['ignore', 'pipe', 'inherit'] });
-    servers[i] = child;
-    urls[i] = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout?.on('data', (c: Buffer) => {
-        out += c.toString();
-        const m = /listening on (http:\/\/\S+)/.exec(out);
-        if (m?.[1] !== undefined) resolve(m[1]);
-      });
-      child.on('exit', (code) => { reject(new Error(`server exited ${String(code)}: ${out}`)); });
-    });
+    const started = await startServe(env());
+    servers[i] = started.child;
+    urls[i] = started.url;
   };
-  const stopServer = (child: ChildProcess | undefined): Promise<unknown> =>
-    new Promise((resolve) => {
-      if (child === undefined || child.exitCode !== null) {
-        resolve(null);
-        return;
-      }
-      child.on('exit', resolve);
-      child.kill('SIGTERM');
-    });
+  const stopServer = stopServe;
 
   beforeAll(async () => {
     receiver = await startReceiver(secrets);

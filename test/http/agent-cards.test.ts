@@ -2,6 +2,7 @@ import { AgentCard as A2aCard, canonicalizeAgentCard, verifyAgentCardSignature, 
 import { compactVerify, importJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cardSigningPayload, LEDGER_EXTENSION_URI, type AgentCard as PlantCard, type LedgerProof } from '../../src/core/agent-card.ts';
+import { airId } from '../../src/core/ai-catalog.ts';
 import { canonicalJson } from '../../src/core/canonical.ts';
 import { verifyCheckpointNote } from '../../src/core/checkpoint.ts';
 import { hashLeaf, verifyInclusion } from '../../src/core/merkle.ts';
@@ -131,6 +132,8 @@ describe.each(await engines())('A2A agent cards and the AI Catalog (%s)', (engin
     const nested = catalog.entries.find((e) => e.identifier === `urn:air:plant.example.com:team:${team.id}`);
     expect(nested).toMatchObject({ type: 'application/ai-catalog+json', displayName: team.content.name });
     expect(nested?.data?.entries.map((e) => e.identifier)).toEqual([entry?.identifier]);
+    // The publisher segment is a host name: a port would add a colon, the URN's separator.
+    expect(airId('http://localhost:8000', 'a2a', 'x')).toBe('urn:air:localhost:a2a:x');
 
     const [header, empty, signature] = catalog.signature.split('.');
     expect(empty).toBe('');

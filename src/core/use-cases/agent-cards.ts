@@ -126,7 +126,7 @@ export const aiCatalog = async (deps: CardDeps): Promise<AiCatalog> => {
     .filter((e): e is CatalogEntry => e !== null);
   const catalog: AiCatalog = {
     specVersion: AI_CATALOG_SPEC_VERSION,
-    host: { displayName: deps.provider, identifier: new URL(deps.baseUrl).host, documentationUrl: `${deps.baseUrl}/docs` },
+    host: { displayName: deps.provider, identifier: new URL(deps.baseUrl).hostname, documentationUrl: `${deps.baseUrl}/docs` },
     entries: [...entries.values(), ...nested],
   };
   return { ...catalog, signature: detachedJws(await signJws(catalog, deps.signer, keysUrl(deps))) };
