@@ -19,9 +19,14 @@ const iso = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', '
 
 const SUBSCRIPTION = `s.id::text AS id, s.url, s.kinds, s.operations, s.description, s.enabled, s.disabled_reason, s.created_by,
   ${iso('s.created_at')} AS created_at, ${iso('s.updated_at')} AS updated_at, s.consecutive_failures, ${iso('s.next_attempt_at')} AS next_attempt_at,
-  (SELECT count(*) FILTER (WHERE state = 'pending') FROM webhook_events e WHERE e.subscription_id = s.id)::int AS pending,
-  (SELECT count(*) FILTER (WHERE state = 'delivered') FROM webhook_events e WHERE e.subscription_id = s.id)::int AS delivered,
-  (SELECT count(*) FILTER (WHERE state = 'dead') FROM webhook_events e WHERE e.subscription_id = s.id)::int AS dead`;
+  c.pending, c.delivered, c.dead`;
+
+/** The subscriptions with their outbox counts, one pass over each one's events. */
+const SUBSCRIPTIONS = `webhook_subscriptions s CROSS JOIN LATERAL (
+  SELECT count(*) FILTER (WHERE e.state = 'pending')::int AS pending,
+         count(*) FILTER (WHERE e.state = 'delivered')::int AS delivered,
+         count(*) FILTER (WHERE e.state = 'dead')::int AS dead
+    FROM webhook_events e WHERE e.subscription_id = s.id) c`;
 
 const DELIVERY = `leaf_index, state, attempts, last_status, last_error, ${iso('last_attempt_at')} AS last_attempt_at,
   ${iso('delivered_at')} AS delivered_at, ${iso('created_at')} AS created_at`;
@@ -46,11 +51,11 @@ export class PgWebhooks implements WebhookStore, WebhookOutbox {
   }
 
   async list(): Promise<WebhookSubscription[]> {
-    return (await this.db.query<WebhookSubscription>(`SELECT ${SUBSCRIPTION} FROM webhook_subscriptions s ORDER BY s.created_at, s.id`)).rows;
+    return (await this.db.query<WebhookSubscription>(`SELECT ${SUBSCRIPTION} FROM ${SUBSCRIPTIONS} ORDER BY s.created_at, s.id`)).rows;
   }
 
   async get(id: string): Promise<WebhookSubscription | undefined> {
-    return (await this.db.query<WebhookSubscription>(`SELECT ${SUBSCRIPTION} FROM webhook_subscriptions s WHERE s.id = $1`, [id])).rows[0];
+    return (await this.db.query<WebhookSubscription>(`SELECT ${SUBSCRIPTION} FROM ${SUBSCRIPTIONS} WHERE s.id = $1`, [id])).rows[0];
   }
 
   async update(id: string, patch: SubscriptionPatch): Promise<WebhookSubscription | undefined> {

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { POLL_MS, readChanges } from '../../../core/use-cases/changes.ts';
@@ -14,6 +15,17 @@ const resumeFrom = (header: string | string[] | undefined, after: number | undef
   const value = Array.isArray(header) ? header[0] : header;
   return value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : after;
 };
+
+const drained = (res: ServerResponse): Promise<void> =>
+  new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 
 export const registerStreamChanges = (app: FastifyInstance, deps: Pick<ApiDeps, 'log'>, holdLimitMs: number): void => {
   app.get(
@@ -40,7 +52,10 @@ export const registerStreamChanges = (app: FastifyInstance, deps: Pick<ApiDeps, 
       let lastWrite = Date.now();
       const endsAt = Date.now() + holdLimitMs;
       for (let page = first; ; ) {
-        for (const change of page.items) res.write(`id: ${change.leaf_index}\nevent: change\ndata: ${JSON.stringify(change)}\n\n`);
+        let buffered = false;
+        for (const change of page.items) buffered = !res.write(`id: ${change.leaf_index}\nevent: change\ndata: ${JSON.stringify(change)}\n\n`) || buffered;
+        // A slow reader is paced by its socket: the next page waits until this one has drained.
+        if (buffered && client.open) await drained(res);
         if (page.items.length > 0) lastWrite = Date.now();
         after = page.next ?? after;
         if (Date.now() - lastWrite >= HEARTBEAT_MS) {
