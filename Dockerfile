@@ -26,6 +26,9 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
+# node_modules/@plant/client links here: the CLI's --url mode and the verifier use the SDK.
+COPY --from=build --chown=root:root /app/clients/typescript/package.json ./clients/typescript/
+COPY --from=build --chown=root:root /app/clients/typescript/dist ./clients/typescript/dist
 COPY --chown=root:root package.json ./
 COPY --chown=root:root bin ./bin
 COPY --chown=root:root migrations ./migrations

@@ -12,9 +12,16 @@ const zones = [
     // Packages resolve into node_modules, so this zone refuses them too; node: builtins resolve nowhere.
     from: '.',
     // canonicalize (RFC 8785) and unhomoglyph (UTS #39 confusables) are data definitions the domain's
-    // rules are stated in: what bytes are signed, which names are the same name.
-    except: ['./src/core', './node_modules/canonicalize', './node_modules/unhomoglyph'],
-    message: 'src/core is the domain: it imports only src/core (plus node: builtins, canonicalize and unhomoglyph).',
+    // rules are stated in: what bytes are signed, which names are the same name. The SDK's
+    // verification module is the one copy of the checks every verifier runs (see its index).
+    except: ['./src/core', './node_modules/canonicalize', './node_modules/unhomoglyph', './clients/typescript/dist/verify'],
+    message: 'src/core is the domain: it imports only src/core (plus node: builtins, canonicalize, unhomoglyph and @plant/client/verify).',
+  },
+  {
+    target: './clients/typescript/src/verify',
+    from: './clients/typescript/src',
+    except: ['./verify'],
+    message: 'The verification module stands alone (browsers and Node, no transport): it imports only itself and canonicalize.',
   },
   {
     target: './src/http',

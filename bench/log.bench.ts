@@ -115,7 +115,7 @@ const benchInclusion = async (): Promise<void> => {
       const proof = await store.inclusion(index, LEAVES);
       latencies.push(performance.now() - s);
       const leaf = (await store.leaves(index, index + 1))[0]?.leaf_hash ?? Buffer.alloc(0);
-      if (!verifyInclusion(index, LEAVES, leaf, proof, root)) throw new Error(`proof for ${index} does not verify`);
+      if (!(await verifyInclusion(index, LEAVES, leaf, proof, root))) throw new Error(`proof for ${index} does not verify`);
     }
     latencies.sort((a, b) => a - b);
     const q = (p: number): number => latencies[Math.floor(p * latencies.length)] ?? 0;

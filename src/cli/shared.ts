@@ -36,15 +36,3 @@ export const table = (header: string[], rows: (string | number)[][]): string => 
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   return cells.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
 };
-
-/** Calls a running server's API with a bearer token (--token or PLANT_TOKEN). */
-export const callServer = async (url: string, token: string | undefined, method: string, path: string, signal?: AbortSignal): Promise<Response> => {
-  const bearer = token ?? process.env.PLANT_TOKEN;
-  if (bearer === undefined || bearer === '') throw new CommandFailure('--url needs a token: pass --token or set PLANT_TOKEN (see `plant token`)');
-  const res = await fetch(new URL(path, url), { method, headers: { authorization: `Bearer ${bearer}` }, ...(signal === undefined ? {} : { signal }) });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => ({}))) as { detail?: string; error_code?: string };
-    throw new CommandFailure(`server answered ${res.status} ${body.error_code ?? ''}: ${body.detail ?? res.statusText}`);
-  }
-  return res;
-};

@@ -1,3 +1,4 @@
+import { cardSigningPayload, LEDGER_EXTENSION_URI, type LedgerProof } from '@plant/client/verify';
 import type { AgentContent, EntityRecord } from './entity.ts';
 import type { FlattenedSignature } from './jws.ts';
 
@@ -8,22 +9,8 @@ import type { FlattenedSignature } from './jws.ts';
  * the Plant ledger extension, which places the card's source amendment in the transparency log.
  */
 export const A2A_PROTOCOL_VERSION = '1.0';
-export const LEDGER_EXTENSION_URI = 'urn:plant:a2a:ledger:v1';
-
-/** Where the card's agent sits in the log: enough to check its inclusion offline. */
-export interface LedgerProof {
-  entity_id: string;
-  /** The amendment the card was built from (the agent's head). */
-  amendment_hash: string;
-  version: number;
-  leaf_index: number;
-  tree_size: number;
-  /** Hex hashes: the RFC 6962 inclusion proof of the leaf in the checkpoint's tree. */
-  inclusion_proof: string[];
-  /** The signed checkpoint note (C2SP) of that tree. */
-  checkpoint: string;
-  log_origin: string;
-}
+// The card's signing payload and ledger extension are the shared verifier's: signer and verifiers build the same bytes.
+export { cardSigningPayload, LEDGER_EXTENSION_URI, type LedgerProof };
 
 export interface AgentCardSkill {
   id: string;
@@ -130,30 +117,4 @@ export const buildAgentCard = (s: CardSources): AgentCard => {
     ],
     signatures: [],
   };
-};
-
-const isEmpty = (v: unknown): boolean =>
-  v === null || v === undefined || v === '' || (Array.isArray(v) ? v.length === 0 : typeof v === 'object' && Object.keys(v).length === 0);
-
-/**
- * What a card's signature covers (A2A §8.4.1): the card without `signatures`, as the protobuf
- * JSON mapping writes it (fields at their default, such as `false`, omitted), with empty
- * values removed, then canonicalized (RFC 8785) by the signer. Inside the extension's `params`
- * (a protobuf Struct) values are kept as they are, `false` and 0 included.
- */
-export const cardSigningPayload = (card: AgentCard): unknown => {
-  const prune = (value: unknown, inStruct: boolean): unknown => {
-    if (Array.isArray(value)) return value.map((v) => prune(v, inStruct)).filter((v) => !isEmpty(v));
-    if (typeof value === 'object' && value !== null) {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) {
-        const pruned = prune(v, inStruct || k === 'params');
-        if (isEmpty(pruned) || (!inStruct && pruned === false)) continue;
-        out[k] = pruned;
-      }
-      return out;
-    }
-    return value;
-  };
-  return prune({ ...card, signatures: [] }, false);
 };

@@ -15,3 +15,6 @@ export const canonicalJson = (value: unknown): string => {
 export const canonicalBytes = (value: unknown): Buffer => Buffer.from(canonicalJson(value), 'utf8');
 
 export const sha256Hex = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
+
+/** SHA-256 for the shared verifier: synchronous, where WebCrypto's costs a promise per hash. */
+export const nodeSha256 = (data: Uint8Array): Buffer => createHash('sha256').update(data).digest();

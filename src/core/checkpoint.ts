@@ -1,4 +1,6 @@
-import { createHash, createPublicKey, verify } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import * as shared from '@plant/client/verify';
+import { nodeSha256 } from './canonical.ts';
 import type { NoteSigner } from './ports/crypto.ts';
 
 /**
@@ -34,39 +36,8 @@ export const signCheckpoint = async (c: Checkpoint, signer: NoteSigner): Promise
 
 export type NoteCheck = { ok: true; checkpoint: Checkpoint } | { ok: false; reason: string };
 
-/** Parses a signed checkpoint and verifies it under a verifier key string; every failure says why. */
-export const verifyCheckpointNote = (note: string, vkey: string): NoteCheck => {
-  // name + hex key id + base64 key; only the first two '+' separate (base64 itself may hold '+').
-  const first = vkey.indexOf('+');
-  const second = vkey.indexOf('+', first + 1);
-  if (first <= 0 || second < 0) return { ok: false, reason: 'malformed verifier key' };
-  const name = vkey.slice(0, first);
-  const idHex = vkey.slice(first + 1, second);
-  const keyB64 = vkey.slice(second + 1);
-  const keyBytes = Buffer.from(keyB64, 'base64');
-  if (keyBytes.length !== 33 || keyBytes[0] !== 1) return { ok: false, reason: 'verifier key is not an Ed25519 note key' };
-  const pub = keyBytes.subarray(1);
-  if (!keyId(name, pub).equals(Buffer.from(idHex, 'hex'))) return { ok: false, reason: 'verifier key id does not match its key' };
-  const split = note.indexOf('\n\n');
-  if (split < 0) return { ok: false, reason: 'note has no signature block' };
-  const body = note.slice(0, split + 1);
-  const lines = body.split('\n');
-  const [origin, sizeText, rootB64] = lines;
-  if (origin === undefined || sizeText === undefined || rootB64 === undefined || !/^\d+$/.test(sizeText)) {
-    return { ok: false, reason: 'note body is not a checkpoint' };
-  }
-  const root = Buffer.from(rootB64, 'base64');
-  if (root.length !== 32) return { ok: false, reason: 'checkpoint root is not 32 bytes' };
-  const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: pub.toString('base64url') }, format: 'jwk' });
-  for (const line of note.slice(split + 2).split('\n')) {
-    const match = new RegExp(`^${EM_DASH} (\\S+) (\\S+)$`).exec(line);
-    if (match?.[1] !== name || match[2] === undefined) continue;
-    const blob = Buffer.from(match[2], 'base64');
-    if (!blob.subarray(0, 4).equals(Buffer.from(idHex, 'hex'))) continue;
-    if (verify(null, Buffer.from(body, 'utf8'), publicKey, blob.subarray(4))) {
-      return { ok: true, checkpoint: { origin, size: Number(sizeText), root } };
-    }
-    return { ok: false, reason: `signature by ${name} does not verify` };
-  }
-  return { ok: false, reason: `no signature by ${name}` };
+/** Parses a signed checkpoint and verifies it under a verifier key (the shared verifier's check); every failure says why. */
+export const verifyCheckpointNote = async (note: string, vkey: string): Promise<NoteCheck> => {
+  const checked = await shared.verifyCheckpointNote(note, vkey, nodeSha256);
+  return checked.ok ? { ok: true, checkpoint: { ...checked.checkpoint, root: Buffer.from(checked.checkpoint.root) } } : checked;
 };

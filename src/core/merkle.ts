@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import * as shared from '@plant/client/verify';
+import { nodeSha256 } from './canonical.ts';
 
 /**
  * RFC 6962 / RFC 9162 Merkle tree hashing and proofs.
@@ -28,7 +30,6 @@ export interface Coordinate {
 }
 
 // Plain arithmetic, not bit operators: JavaScript's are 32-bit and logs grow past 2^31.
-const half = (n: number): number => Math.floor(n / 2);
 const odd = (n: number): boolean => n % 2 === 1;
 const isPowerOfTwo = (n: number): boolean => n > 0 && 2 ** Math.round(Math.log2(n)) === n;
 /** Largest power of two strictly smaller than n (n ≥ 2). */
@@ -109,71 +110,12 @@ export const inclusionProof = (source: NodeSource, index: number, size: number):
 export const consistencyProof = (source: NodeSource, first: number, second: number): Hash[] =>
   consistencyRanges(first, second).map((r) => rangeHash(source, r.start, r.size));
 
-/** RFC 9162 §2.1.3.2: does `proof` place `leaf` at `index` in the tree of `size` with `root`? */
-export const verifyInclusion = (index: number, size: number, leaf: Uint8Array, proof: readonly Uint8Array[], root: Uint8Array): boolean => {
-  if (index < 0 || index >= size) return false;
-  let fn = index;
-  let sn = size - 1;
-  let r: Buffer = Buffer.from(leaf);
-  for (const p of proof) {
-    if (sn === 0) return false;
-    if (odd(fn) || fn === sn) {
-      r = hashChildren(p, r);
-      if (!odd(fn)) {
-        while (!odd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
-      }
-    } else {
-      r = hashChildren(r, p);
-    }
-    fn = half(fn);
-    sn = half(sn);
-  }
-  return sn === 0 && r.equals(Buffer.from(root));
-};
+/** Proof checks are the shared verification module's (the SDK's), hashing with node:crypto here. */
+export const verifyInclusion = (index: number, size: number, leaf: Uint8Array, proof: readonly Uint8Array[], root: Uint8Array): Promise<boolean> =>
+  shared.verifyInclusion(index, size, leaf, proof, root, nodeSha256);
 
-/** RFC 9162 §2.1.4.2: is the tree of `second` an append-only extension of the tree of `first`? */
-export const verifyConsistency = (
-  first: number,
-  second: number,
-  firstRoot: Uint8Array,
-  secondRoot: Uint8Array,
-  proof: readonly Uint8Array[],
-): boolean => {
-  if (first < 0 || first > second) return false;
-  if (first === second) return proof.length === 0 && Buffer.from(firstRoot).equals(Buffer.from(secondRoot));
-  if (first === 0) return proof.length === 0;
-  const path = isPowerOfTwo(first) ? [firstRoot, ...proof] : [...proof];
-  if (path.length === 0) return false;
-  let fn = first - 1;
-  let sn = second - 1;
-  while (odd(fn)) {
-    fn = half(fn);
-    sn = half(sn);
-  }
-  let fr: Buffer = Buffer.from(path[0] as Uint8Array);
-  let sr: Buffer = Buffer.from(path[0] as Uint8Array);
-  for (const c of path.slice(1)) {
-    if (sn === 0) return false;
-    if (odd(fn) || fn === sn) {
-      fr = hashChildren(c, fr);
-      sr = hashChildren(c, sr);
-      if (!odd(fn)) {
-        while (!odd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
-      }
-    } else {
-      sr = hashChildren(sr, c);
-    }
-    fn = half(fn);
-    sn = half(sn);
-  }
-  return sn === 0 && fr.equals(Buffer.from(firstRoot)) && sr.equals(Buffer.from(secondRoot));
-};
+export const verifyConsistency = (first: number, second: number, firstRoot: Uint8Array, secondRoot: Uint8Array, proof: readonly Uint8Array[]): Promise<boolean> =>
+  shared.verifyConsistency(first, second, firstRoot, secondRoot, proof, nodeSha256);
 
 /**
  * An in-memory tree that keeps every perfect subtree (levels[l][i] = node(l, i)). Used by the

@@ -24,7 +24,7 @@ describe('the container image definition', () => {
     expect(dockerfile).toMatch(/FROM node:20\S* AS build/);
     expect(dockerfile).toContain('npm prune --omit=dev');
     expect(runtime).toMatch(/^USER node$/m);
-    for (const item of ['node_modules', 'dist', 'bin', 'migrations', 'package.json']) {
+    for (const item of ['node_modules', 'dist', 'bin', 'migrations', 'package.json', 'clients/typescript/dist']) {
       expect(runtime, item).toMatch(new RegExp(`^COPY .*\\b${item.replace('.', '\\.')}\\b.* \\./`, 'm'));
     }
     expect(jsonInstruction('CMD')).toEqual(['node', 'bin/plant.js', 'serve']);

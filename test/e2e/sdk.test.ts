@@ -1,9 +1,12 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlantClient, PlantError, type Entity } from '../../clients/typescript/src/index.ts';
+import { createPlantClient, PlantError, unwrap, type Entity } from '../../clients/typescript/src/index.ts';
+import { verifierKey } from '../../src/core/checkpoint.ts';
+import { eventually } from '../support/receiver.ts';
 import { createTestDatabase, postgresReachable, type TestDatabase } from '../support/engines.ts';
 import { startServe, stopServe } from '../support/serve.ts';
 
@@ -18,6 +21,7 @@ describe.skipIf(!(await postgresReachable()))('the TypeScript SDK against a real
   const env = (): NodeJS.ProcessEnv => ({
     ...process.env, PORT: '0', LOG_LEVEL: 'warn', JWT_SECRET: SECRET, SIGNING_ALGORITHM: 'Ed25519', PLANT_DATA_DIR: dir,
     DATABASE_URL: db.adminUrl ?? '', DB_APP_ROLE: 'plant_app_sdk', PLANT_SEED: 'false', EMBEDDINGS_WORKER: 'false',
+    CHECKPOINT_INTERVAL: '0.2',
   });
   const token = (role: string): string =>
     execFileSync(process.execPath, ['bin/plant.js', 'token', '--role', role, '--sub', `sdk-${role}`], { cwd: root, env: env() }).toString().trim();
@@ -78,7 +82,6 @@ describe.skipIf(!(await postgresReachable()))('the TypeScript SDK against a real
     const skill = await gov.api.POST('/api/v1/genesis/skills', { body: { name: 'SDK uncertified', description: 'not certified', category: 'technical' } });
     const role = await gov.api.POST('/api/v1/genesis/job-roles', { body: { name: 'SDK role', description: 'needs a certified skill', required_skills: [skill.data?.id ?? ''] } });
     expect(role.response.status).toBe(422);
-    const { unwrap } = await import('../../clients/typescript/src/index.ts');
     const refused = await unwrap(role).catch((e: unknown) => e);
     expect(refused).toMatchObject({ errorCode: 'CONSTITUTIONAL_VIOLATION' });
     expect((refused as PlantError).violations.map((v) => v.code)).toContain('L1-JOBROLE-04');
@@ -104,6 +107,44 @@ describe.skipIf(!(await postgresReachable()))('the TypeScript SDK against a real
     await expect(wrong.api.GET('/api/v1/keys')).rejects.toMatchObject({ status: 401, errorCode: 'UNAUTHENTICATED' });
   });
 
+  it('verifyEntity checks signatures, chain, state, checkpoint and inclusion against a pinned log key, and names what tampering broke', async () => {
+    const plant = createPlantClient({ baseUrl: url, token: token('governance') });
+    const { data } = await plant.api.POST('/api/v1/genesis/skills', { body: { name: 'SDK verified skill', description: 'checked by the client', category: 'technical' } });
+    const id = data?.id ?? '';
+    await unwrap(await plant.api.POST('/api/v1/entities/{id}/evolve', { params: { path: { id } }, body: { changes: { description: 'checked twice' }, reason: 'a second amendment for the chain' } }));
+    // Pinned on first use here; a portal ships it (the "log key" line of `plant log checkpoint`).
+    const logKey = (await unwrap(await plant.api.GET('/api/v1/log/checkpoint'))).log_key;
+    let result = await plant.verifyEntity(id, { logKey });
+    await eventually(async () => (result = await plant.verifyEntity(id, { logKey })).steps.inclusion !== 'pending');
+    expect(result).toMatchObject({ verified: true, failed_step: null, problems: [], entity_id: id, version: 2 });
+    expect(Object.values(result.steps)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
+    expect(result.log?.leaf_index).toEqual(expect.any(Number));
+
+    // Another log's key: the checkpoint is not the pinned log's, so nothing is proven.
+    const stranger = verifierKey({ name: 'another.log', publicKey: Buffer.from(String(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x), 'base64url') });
+    expect(await plant.verifyEntity(id, { logKey: stranger })).toMatchObject({ verified: false, failed_step: 'checkpoint' });
+    // Pinned signing keys that do not include the server's: every signature is unverifiable.
+    const pinned = await plant.verifyEntity(id, { logKey, trustedKeys: [] });
+    expect(pinned).toMatchObject({ verified: false, failed_step: 'signatures' });
+    expect(pinned.problems.map((p) => p.check)).toEqual(['signature', 'signature']);
+
+    // The database edited behind Plant's back (as the owner, triggers off).
+    const tamper = (table: string, update: string): Promise<void> =>
+      db.owner.transaction(async (tx) => {
+        await tx.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
+        await tx.query(update, [id]);
+        await tx.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
+      });
+    await tamper('entities', `UPDATE entities SET content = jsonb_set(content, '{description}', '"tampered"') WHERE id = $1`);
+    const edited = await plant.verifyEntity(id, { logKey });
+    expect(edited).toMatchObject({ verified: false, failed_step: 'state' });
+    expect(edited.problems[0]?.detail).toContain('description');
+    await tamper('amendments', `UPDATE amendments SET payload = jsonb_set(payload, '{reason}', '"rewritten"') WHERE entity_id = $1 AND version = 1`);
+    const rewritten = await plant.verifyEntity(id, { logKey });
+    expect(rewritten.failed_step).toBe('signatures');
+    expect(rewritten.problems.filter((p) => p.step === 'chain').map((p) => [p.check, p.version])).toEqual([['hash', 1], ['link', 2]]);
+  });
+
   it('the README example runs as written against the server', () => {
     const out = execFileSync(process.execPath, ['clients/typescript/examples/quickstart.mjs'], {
       cwd: root, env: { ...process.env, PLANT_URL: url, PLANT_TOKEN: token('reader') },
@@ -112,6 +153,7 @@ describe.skipIf(!(await postgresReachable()))('the TypeScript SDK against a real
     expect(out).toContain('#0 Skill create v1');
     expect(out).toMatch(/the feed ends at leaf \d+; resume with changes\(\{ after: \d+, follow: true \}\)/);
     expect(out).toMatch(/refused: 404 ENTITY_NOT_FOUND \(request \S+\)/);
+    expect(out).toMatch(/^SDK skill 0: verified, keys pass, signatures pass, chain pass, state pass, checkpoint pass, inclusion pass$/m);
   });
 
   it('the committed types are what openapi-typescript generates from openapi.json', () => {

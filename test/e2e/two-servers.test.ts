@@ -84,7 +84,7 @@ describe.skipIf(!(await postgresReachable()))('two servers, one PostgreSQL', () 
     };
     const { rows: checkpoints } = await db.owner.query<{ tree_size: string; note: string }>('SELECT tree_size, note FROM log_checkpoints ORDER BY tree_size');
     expect(checkpoints.length).toBeGreaterThanOrEqual(2);
-    const notes = checkpoints.map((c) => verifyCheckpointNote(c.note, bundle.log.log_key));
+    const notes = await Promise.all(checkpoints.map((c) => verifyCheckpointNote(c.note, bundle.log.log_key)));
     for (const n of notes) expect(n.ok).toBe(true);
     for (let i = 0; i < notes.length; i++) {
       for (let j = i + 1; j < notes.length; j++) {
@@ -93,7 +93,7 @@ describe.skipIf(!(await postgresReachable()))('two servers, one PostgreSQL', () 
         if (a?.ok !== true || b?.ok !== true || a.checkpoint.size === 0) continue;
         const res = await fetch(`${urls[1] ?? ''}/api/v1/log/proof/consistency?first=${a.checkpoint.size}&second=${b.checkpoint.size}`, { headers: { authorization: `Bearer ${auditor}` } });
         const proof = ((await res.json()) as { proof: string[] }).proof.map((h) => Buffer.from(h, 'hex'));
-        expect(verifyConsistency(a.checkpoint.size, b.checkpoint.size, a.checkpoint.root, b.checkpoint.root, proof), `${a.checkpoint.size}→${b.checkpoint.size}`).toBe(true);
+        expect(await verifyConsistency(a.checkpoint.size, b.checkpoint.size, a.checkpoint.root, b.checkpoint.root, proof), `${a.checkpoint.size}→${b.checkpoint.size}`).toBe(true);
       }
     }
 

@@ -1,6 +1,8 @@
 import { AgentCard as A2aCard, canonicalizeAgentCard, verifyAgentCardSignature, type AgentCard } from '@a2a-js/sdk';
 import { compactVerify, importJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createPlantClient } from '../../clients/typescript/src/index.ts';
+import { verifyAgentCard } from '../../clients/typescript/src/verify/index.ts';
 import { cardSigningPayload, LEDGER_EXTENSION_URI, type AgentCard as PlantCard, type LedgerProof } from '../../src/core/agent-card.ts';
 import { airId } from '../../src/core/ai-catalog.ts';
 import { canonicalJson } from '../../src/core/canonical.ts';
@@ -81,15 +83,42 @@ describe.each(await engines())('A2A agent cards and the AI Catalog (%s)', (engin
     const ext = card.capabilities.extensions.find((e) => e.uri === LEDGER_EXTENSION_URI);
     const proof = ext?.params as LedgerProof;
     expect(proof).toMatchObject({ entity_id: agent.id, amendment_hash: agent.hash_chain_head, version: agent.version });
-    const note = verifyCheckpointNote(proof.checkpoint, vkey);
+    const note = await verifyCheckpointNote(proof.checkpoint, vkey);
     expect(note.ok).toBe(true);
     if (!note.ok) return;
     expect(note.checkpoint.size).toBe(proof.tree_size);
     const leaf = hashLeaf(Buffer.from(proof.amendment_hash, 'hex'));
-    expect(verifyInclusion(proof.leaf_index, proof.tree_size, leaf, proof.inclusion_proof.map((h) => Buffer.from(h, 'hex')), note.checkpoint.root)).toBe(true);
+    expect(await verifyInclusion(proof.leaf_index, proof.tree_size, leaf, proof.inclusion_proof.map((h) => Buffer.from(h, 'hex')), note.checkpoint.root)).toBe(true);
     const amendment = await get<{ amendment: { payload: { content: { name: string } } }; leaf_index: number }>(`/api/v1/amendments/${proof.amendment_hash}`);
     expect(amendment.body.leaf_index).toBe(proof.leaf_index);
     expect(amendment.body.amendment.payload.content.name).toBe(card.name);
+  });
+
+  it('the SDK verifies a card both ways (signature and ledger), and names which way a forgery or a foreign log fails', async () => {
+    const g = await f.graph(api.t.write);
+    const agent = await f.agent(api.t.write, g);
+    // The SDK over the app itself: its fetch is answered by inject, no socket.
+    const inject: typeof fetch = async (input, init) => {
+      const request = input instanceof Request ? input : new Request(input, init);
+      const headers: Record<string, string> = {};
+      request.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
+      const url = new URL(request.url);
+      const res = await api.app.inject({ method: request.method as 'GET', url: url.pathname + url.search, headers });
+      return new Response(res.body, { status: res.statusCode, headers: res.headers as Record<string, string> });
+    };
+    const plant = createPlantClient({ baseUrl: 'http://plant.test', token: reader.authorization.slice('Bearer '.length), fetch: inject });
+    const { card, result } = await plant.verifyAgentCard(agent.id, { logKey: vkey });
+    expect(result).toMatchObject({ verified: true, signature: 'pass', ledger: 'pass', problems: [], proof: { entity_id: agent.id, amendment_hash: agent.hash_chain_head } });
+
+    const forged = await verifyAgentCard({ ...card, description: 'a better agent than it is' }, { logKey: vkey, keys });
+    expect(forged).toMatchObject({ verified: false, signature: 'fail', ledger: 'pass', problems: ['no signature on the card verifies under the given keys'] });
+    const stranger = vkey.replace(/^[^+]+/, 'another.example/log');
+    const foreign = await verifyAgentCard(card, { logKey: stranger, keys });
+    expect(foreign).toMatchObject({ verified: false, signature: 'pass', ledger: 'fail', problems: ['checkpoint: verifier key id does not match its key'] });
+    const unsigned = await verifyAgentCard({ ...card, signatures: [] }, { logKey: vkey, keys });
+    expect(unsigned.problems).toEqual(['the card is not signed']);
   });
 
   it('lists certified agents by default, pages by id; a decertified role takes its agents out; unknown ids are 404', async () => {

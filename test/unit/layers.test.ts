@@ -23,6 +23,8 @@ describe('layer boundaries (eslint.layers.js, part of `npm run lint`)', () => {
     ['src/cli/commands/x.ts', "import { registerSearch } from '../../http/routes/search/get-search.ts';", 'src/cli reaches adapters'],
     ['src/jobs/x.ts', "import { PgEmbeddingQueue } from '../adapters/db/embedding-jobs.ts';", 'src/jobs run use cases over ports'],
     ['src/http/app-extra.ts', "import { registerSearch } from './routes/search/get-search.ts';", 'Only src/http/routes/index.ts imports endpoint files'],
+    ['src/core/x.ts', "import { createPlantClient } from '@plant/client';", 'src/core is the domain'],
+    ['clients/typescript/src/verify/x.ts', "import { transport } from '../transport.ts';", 'The verification module stands alone'],
     ['src/adapters/db/x.ts', "import { TransportError } from '../../core/errors.ts';\nthrow new TransportError('UNAUTHENTICATED', 'no');", 'Transport-only error codes are raised by src/http alone'],
   ])('%s may not: %s', async (file, code, message) => {
     expect((await problems(file, code)).join('\n')).toContain(message);
@@ -30,6 +32,8 @@ describe('layer boundaries (eslint.layers.js, part of `npm run lint`)', () => {
 
   it.each([
     ['src/core/x.ts', "import { createHash } from 'node:crypto';\nimport canonicalize from 'canonicalize';\nimport unhomoglyph from 'unhomoglyph';\nimport type { Clock } from './ports/clock.ts';"],
+    ['src/core/y.ts', "import { verifyChain } from '@plant/client/verify';"],
+    ['clients/typescript/src/verify/y.ts', "import canonicalize from 'canonicalize';\nimport { toHex } from './bytes.ts';"],
     ['src/http/x.ts', "import type { LedgerStore } from '../core/ports/ledger.ts';"],
     ['src/cli/commands/x.ts', "import { buildDeps } from '../../composition/deps.ts';"],
     ['src/http/routes/index.ts', "import { registerSearch } from './search/get-search.ts';"],

@@ -3,13 +3,16 @@ import { serviceAccountTokens, type ServiceAccount } from './auth.ts';
 import { PlantError, problemOf } from './errors.ts';
 import type { components, paths } from './schema.ts';
 import { DEFAULT_RETRY, transport, type RetryOptions } from './transport.ts';
+import { verifyAgentCard, verifyEntityEvidence, type CardVerification, type EntityVerification, type SignedAmendment, type VerifyEntityOptions } from './verify/index.ts';
 
 export { PlantError, type Problem } from './errors.ts';
 export { backoffMs, retryAfterMs, type RetryOptions } from './transport.ts';
 export type { components, paths, ServiceAccount };
+export type { CardVerification, EntityVerification, VerifyEntityOptions } from './verify/index.ts';
 
 export type Entity = components['schemas']['Entity'];
 export type Change = components['schemas']['Change'];
+export type AgentCard = paths['/api/v1/agents/{id}/card']['get']['responses'][200]['content']['application/json'];
 export type Kind = NonNullable<NonNullable<paths['/api/v1/changes']['get']['parameters']['query']>['kind']>;
 
 export interface PlantClientOptions {
@@ -43,6 +46,17 @@ export interface PlantClient {
   changes(options?: { after?: number; kind?: Kind; follow?: boolean; pageSize?: number }): AsyncIterable<Change>;
   /** One entity by id (any kind). */
   entity(id: string): Promise<Entity>;
+  /**
+   * Verifies what this server says about one entity against a log key you pin (from a source you
+   * trust, not from this server): signatures, chain, state, the signed checkpoint and the head's
+   * inclusion proof. Problems are in the result, never thrown; only a failed fetch throws.
+   */
+  verifyEntity(id: string, options: Omit<VerifyEntityOptions, 'sha256'>): Promise<EntityVerification>;
+  /**
+   * An agent's A2A card, checked both ways: its JWS by a published key (or one of `trustedKeys`),
+   * and its ledger extension against the log key you pin. Returns the card with the result.
+   */
+  verifyAgentCard(agentId: string, options: { logKey: string; trustedKeys?: readonly Record<string, unknown>[] }): Promise<{ card: AgentCard; result: CardVerification }>;
 }
 
 /** Throws the response's problem as a PlantError unless it is a success. */
@@ -99,10 +113,42 @@ export const createPlantClient = (options: PlantClientOptions): PlantClient => {
     }
   }
 
-  return {
-    api,
-    list,
-    changes,
-    entity: async (id) => unwrap(await api.GET('/api/v1/entities/{id}', { params: { path: { id } } })),
+  const entity = async (id: string): Promise<Entity> => unwrap(await api.GET('/api/v1/entities/{id}', { params: { path: { id } } }));
+  const history = async (id: string) => unwrap(await api.GET('/api/v1/entities/{id}/history', { params: { path: { id } } }));
+
+  /** The entity and its history read as one state: a write landing between the two reads is read again. */
+  const entityWithHistory = async (id: string): Promise<[Entity, Awaited<ReturnType<typeof history>>]> => {
+    for (let attempt = 0; ; attempt++) {
+      const [e, h] = await Promise.all([entity(id), history(id)]);
+      if (e.hash_chain_head === h.amendments.at(-1)?.hash || attempt === 2) return [e, h];
+    }
   };
+
+  const verifyEntity = async (id: string, opts: Omit<VerifyEntityOptions, 'sha256'>): Promise<EntityVerification> => {
+    const [[e, h], keys, checkpoint] = await Promise.all([
+      entityWithHistory(id),
+      opts.trustedKeys === undefined ? api.GET('/api/v1/keys').then(unwrap).then((k) => k.keys) : Promise.resolve([]),
+      api.GET('/api/v1/log/checkpoint').then(unwrap),
+    ]);
+    const head = h.amendments.at(-1)?.hash;
+    let inclusion = null;
+    if (head !== undefined) {
+      const { leaf_index: leaf } = await unwrap(await api.GET('/api/v1/amendments/{hash}', { params: { path: { hash: head } } }));
+      // A head newer than the latest checkpoint cannot be proven yet: the result says `pending`.
+      if (leaf !== null && leaf < checkpoint.tree_size) {
+        inclusion = await unwrap(await api.GET('/api/v1/log/proof/inclusion', { params: { query: { hash: head, tree_size: checkpoint.tree_size } } }));
+      }
+    }
+    return verifyEntityEvidence({ entity: e, amendments: h.amendments as unknown as SignedAmendment[], keys, checkpoint, inclusion }, opts);
+  };
+
+  const verifyCard = async (agentId: string, opts: { logKey: string; trustedKeys?: readonly Record<string, unknown>[] }): Promise<{ card: AgentCard; result: CardVerification }> => {
+    const [card, keys] = await Promise.all([
+      api.GET('/api/v1/agents/{id}/card', { params: { path: { id: agentId } } }).then(unwrap),
+      opts.trustedKeys === undefined ? api.GET('/api/v1/keys').then(unwrap).then((k) => k.keys) : Promise.resolve(opts.trustedKeys),
+    ]);
+    return { card, result: await verifyAgentCard(card, { logKey: opts.logKey, keys }) };
+  };
+
+  return { api, list, changes, entity, verifyEntity, verifyAgentCard: verifyCard };
 };

@@ -5,7 +5,8 @@ import { ENTITY_KINDS, isKind, type EntityKind } from '../../core/entity.ts';
 import { runAudit, type AuditReport } from '../../core/use-cases/audit.ts';
 import { buildExportBundle } from '../../core/use-cases/export-bundle.ts';
 import { progress } from '../progress.ts';
-import { callServer, CommandFailure, print, printJson, table, withContext } from '../shared.ts';
+import { answer, serverClient } from '../server.ts';
+import { CommandFailure, print, printJson, table, withContext } from '../shared.ts';
 import { auditCsv } from '../../presentation.ts';
 
 const AUDITOR = { subject: 'plant-cli', roles: ['auditor'] };
@@ -66,8 +67,8 @@ export const registerAudit = (program: Command): void => {
       const kind = kindOption(options.kind);
       let report: Summary;
       if (options.url !== undefined) {
-        const query = new URLSearchParams({ ...(kind === undefined ? {} : { entity_type: kind }), ...(options.entity === undefined ? {} : { entity_id: options.entity }) });
-        report = (await (await callServer(options.url, options.token, 'POST', `/api/v1/audit/run?${query.toString()}`)).json()) as Summary;
+        const query = { ...(kind === undefined ? {} : { entity_type: kind }), ...(options.entity === undefined ? {} : { entity_id: options.entity }) };
+        report = (await answer(serverClient(options.url, options.token).api.POST('/api/v1/audit/run', { body: query }))) as unknown as Summary;
       } else {
         report = await withContext(async (ctx) => {
           const bar = progress('Auditing');
@@ -108,9 +109,9 @@ export const registerAudit = (program: Command): void => {
       if (kind !== undefined && entityIds !== undefined) throw new CommandFailure('use --kind or --entity, not both');
       let text: string;
       if (options.url !== undefined) {
-        const query = new URLSearchParams({ format: options.format, ...(kind === undefined ? {} : { entity_type: kind }) });
-        for (const id of entityIds ?? []) query.append('entity_id', id);
-        text = await (await callServer(options.url, options.token, 'GET', `/api/v1/audit/export?${query.toString()}`)).text();
+        const format: 'json' | 'csv' = options.format === 'csv' ? 'csv' : 'json';
+        const query = { format, ...(kind === undefined ? {} : { entity_type: kind }), ...(entityIds === undefined ? {} : { entity_id: entityIds }) };
+        text = await answer(serverClient(options.url, options.token).api.GET('/api/v1/audit/export', { params: { query }, parseAs: 'text' }));
       } else {
         text = await withContext(async (ctx) => {
           const bar = progress('Exporting');

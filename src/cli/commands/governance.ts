@@ -3,7 +3,8 @@ import { validate as isUuid } from 'uuid';
 import { DECISION_OPERATIONS, isDecisionOperation } from '../../core/governance.ts';
 import { listDecisions, type DecisionPage } from '../../core/use-cases/decisions.ts';
 import { governanceQueue, type QueueItem, type QueuePage } from '../../core/use-cases/governance-queue.ts';
-import { callServer, CommandFailure, print, printJson, table, withContext } from '../shared.ts';
+import { answer, serverClient } from '../server.ts';
+import { CommandFailure, print, printJson, table, withContext } from '../shared.ts';
 
 const why = (i: QueueItem): string => {
   if (i.request !== null) {
@@ -48,8 +49,8 @@ export const registerGovernance = (program: Command): void => {
       if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new CommandFailure('--limit must be an integer from 1 to 200');
       let page: QueuePage;
       if (options.url !== undefined) {
-        const params = new URLSearchParams({ limit: String(limit), ...(options.cursor === undefined ? {} : { cursor: options.cursor }) });
-        page = (await (await callServer(options.url, options.token, 'GET', `/api/v1/governance/queue?${params.toString()}`)).json()) as QueuePage;
+        const query = { limit, ...(options.cursor === undefined ? {} : { cursor: options.cursor }) };
+        page = (await answer(serverClient(options.url, options.token).api.GET('/api/v1/governance/queue', { params: { query } }))) as QueuePage;
       } else {
         page = await withContext(({ write }) => governanceQueue(write, { limit, cursor: options.cursor }));
       }
@@ -78,10 +79,9 @@ export const registerGovernance = (program: Command): void => {
       const query = { entityId: o.entity, actor: o.actor, operation: o.operation, q: o.query, since: o.since, cursor: o.cursor, limit };
       let page: DecisionPage;
       if (o.url !== undefined) {
-        const params = new URLSearchParams({ limit: String(limit) });
         const named = { entity_id: o.entity, actor: o.actor, operation: o.operation, q: o.query, since: o.since, cursor: o.cursor };
-        for (const [key, value] of Object.entries(named)) if (value !== undefined) params.set(key, value);
-        page = (await (await callServer(o.url, o.token, 'GET', `/api/v1/governance/decisions?${params.toString()}`)).json()) as DecisionPage;
+        const params = { limit, ...Object.fromEntries(Object.entries(named).filter(([, value]) => value !== undefined)) };
+        page = await answer(serverClient(o.url, o.token).api.GET('/api/v1/governance/decisions', { params: { query: params } }));
       } else {
         page = await withContext(({ store }) => listDecisions(store, query));
       }

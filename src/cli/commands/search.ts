@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { search, searchStatuses } from '../../core/use-cases/search.ts';
-import { callServer, CommandFailure, print, printJson, table, withContext } from '../shared.ts';
+import { answer, serverClient } from '../server.ts';
+import { CommandFailure, print, printJson, table, withContext } from '../shared.ts';
 import { STATUSES, type Status, SEARCHABLE_KINDS, type SearchableKind } from '../../core/entity.ts';
 import { searchView } from '../../presentation.ts';
 
@@ -52,12 +53,15 @@ export const registerSearch = (program: Command): void => {
       }
       let view: View;
       if (options.url !== undefined) {
-        const params = new URLSearchParams({ q: query, limit: String(limit) });
-        if (options.kind !== undefined) params.set('kind', options.kind);
-        if (options.status !== undefined) params.set('status', options.status);
-        if (options.industry !== undefined) params.set('industry_id', options.industry);
-        if (options.certifiedOnly === true) params.set('certified_only', 'true');
-        view = (await (await callServer(options.url, options.token, 'GET', `/api/v1/search?${params.toString()}`)).json()) as View;
+        const params = {
+          q: query,
+          limit,
+          ...(options.kind === undefined ? {} : { kind: options.kind as SearchableKind }),
+          ...(options.status === undefined ? {} : { status: options.status as Status | 'any' }),
+          ...(options.industry === undefined ? {} : { industry_id: options.industry }),
+          ...(options.certifiedOnly === true ? { certified_only: true } : {}),
+        };
+        view = await answer(serverClient(options.url, options.token).api.GET('/api/v1/search', { params: { query: params } }));
       } else {
         view = await withContext(async ({ embeddings }) => {
           const result = await search(

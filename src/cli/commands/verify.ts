@@ -3,31 +3,80 @@ import type { Command } from 'commander';
 import { keyringFromJwks } from '../../composition/keys.ts';
 import type { ExportBundle } from '../../core/use-cases/export-bundle.ts';
 import { verifyBundle, type VerifyProblem } from '../../core/use-cases/verify-bundle.ts';
-import { callServer, CommandFailure, print, printJson } from '../shared.ts';
+import { PlantError } from '@plant/client';
+import { answer, serverClient } from '../server.ts';
+import { CommandFailure, print, printJson } from '../shared.ts';
 
 interface TrustedKeys {
   keys?: Record<string, unknown>[];
   log_key?: string;
 }
 
+interface VerifyOptions {
+  trustedKeys?: string;
+  against?: string;
+  url?: string;
+  token?: string;
+  json?: boolean;
+  entity?: string;
+  logKey?: string;
+}
+
+const readTrusted = (file: string | undefined): TrustedKeys | undefined => (file === undefined ? undefined : (JSON.parse(readFileSync(file, 'utf8')) as TrustedKeys));
+
+/** One entity, checked against a log key the auditor pins: the SDK's verifyEntity (the same module as bundle verification). */
+const verifyOneEntity = async (id: string, options: VerifyOptions): Promise<void> => {
+  if (options.url === undefined) throw new CommandFailure('--entity needs --url: the server to read the entity, its history and proofs from');
+  const trusted = readTrusted(options.trustedKeys);
+  const logKey = options.logKey ?? trusted?.log_key;
+  if (logKey === undefined) throw new CommandFailure('--entity needs the log key you trust: --log-key <vkey> (the "log key" `plant log checkpoint` prints) or log_key in --trusted-keys');
+  const plant = serverClient(options.url, options.token);
+  let result;
+  try {
+    result = await plant.verifyEntity(id, { logKey, ...(trusted?.keys === undefined ? {} : { trustedKeys: trusted.keys }) });
+  } catch (error) {
+    if (error instanceof PlantError) throw new CommandFailure(`server answered ${error.status} ${error.errorCode}: ${error.problem.detail ?? ''}`);
+    throw error;
+  }
+  if (options.json === true) printJson(result);
+  else {
+    print(`Entity ${id} v${String(result.version)} (head ${String(result.head)})${result.log === null ? '' : ` in ${result.log.origin} at leaf ${String(result.log.leaf_index)} of ${result.log.tree_size}`}:`);
+    for (const [step, outcome] of Object.entries(result.steps)) print(`  ${outcome.padEnd(7)} ${step}`);
+    for (const p of result.problems) print(`  FAIL ${p.step}/${p.check}${p.version === null ? '' : ` v${p.version}`}: ${p.detail}`);
+    if (result.verified) print('Verified.');
+  }
+  if (!result.verified) {
+    throw new CommandFailure(
+      result.failed_step === null ? 'not verified yet: the head is newer than the latest checkpoint (try again after the next one)' : `verification failed at ${result.failed_step}: ${result.problems.length} problem(s)`,
+    );
+  }
+};
+
 export const registerVerify = (program: Command): void => {
   program
     .command('verify')
     .description('Verify an export bundle offline: signatures, chains, leaves, inclusion proofs, the signed checkpoint')
-    .argument('<bundle>', 'bundle file from `plant audit export` or GET /api/v1/audit/export')
+    .argument('[bundle]', 'bundle file from `plant audit export` or GET /api/v1/audit/export')
+    .option('--entity <id>', 'instead of a bundle: verify one entity as a server (--url) shows it, with the SDK\'s verifyEntity')
+    .option('--log-key <vkey>', 'with --entity: the log\'s note verifier key you trust (or log_key in --trusted-keys)')
     .option('--trusted-keys <file>', 'JSON {"keys": [JWK…], "log_key": "<note verifier key>"} to trust instead of the bundle\'s own')
     .option('--against <file>', 'a checkpoint (signed note) saved earlier: prove the log only grew since')
     .option('--url <url>', 'fetch a missing consistency proof from this server')
     .option('--token <token>', 'bearer token for --url (default: $PLANT_TOKEN)')
     .option('--json', 'print the report as JSON')
-    .action(async (file: string, options: { trustedKeys?: string; against?: string; url?: string; token?: string; json?: boolean }) => {
+    .action(async (file: string | undefined, options: VerifyOptions) => {
+      if (options.entity !== undefined) {
+        await verifyOneEntity(options.entity, options);
+        return;
+      }
+      if (file === undefined) throw new CommandFailure('give a bundle file, or --entity <id> with --url');
       let bundle: ExportBundle;
       try {
         bundle = JSON.parse(readFileSync(file, 'utf8')) as ExportBundle;
       } catch (error) {
         throw new CommandFailure(`cannot read bundle ${file}: ${(error as Error).message}`);
       }
-      const trusted = options.trustedKeys === undefined ? undefined : (JSON.parse(readFileSync(options.trustedKeys, 'utf8')) as TrustedKeys);
+      const trusted = readTrusted(options.trustedKeys);
       const { verifier, problems } = await keyringFromJwks(trusted?.keys ?? bundle.public_keys.keys);
       const keyProblems: VerifyProblem[] = problems.map((detail) => ({ check: 'key', detail }));
       const url = options.url;
@@ -38,8 +87,7 @@ export const registerVerify = (program: Command): void => {
         fetchConsistency:
           url === undefined
             ? undefined
-            : async (first, second) =>
-                ((await (await callServer(url, options.token, 'GET', `/api/v1/log/proof/consistency?first=${first}&second=${second}`)).json()) as { proof: string[] }).proof,
+            : async (first, second) => (await answer(serverClient(url, options.token).api.GET('/api/v1/log/proof/consistency', { params: { query: { first, second } } }))).proof,
       });
       report.problems.unshift(...keyProblems);
       report.ok = report.problems.length === 0;

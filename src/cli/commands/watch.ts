@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { ENTITY_KINDS, type EntityKind } from '../../core/entity.ts';
 import { MAX_WAIT_SECONDS, readChanges, type ChangesPage } from '../../core/use-cases/changes.ts';
 import type { ChangeRow } from '../../core/ports/log.ts';
-import { callServer, CommandFailure, print, withContext } from '../shared.ts';
+import { answer, serverClient } from '../server.ts';
+import { CommandFailure, print, withContext } from '../shared.ts';
 
 interface WatchOptions {
   after?: string;
@@ -65,13 +66,12 @@ export const registerWatch = (program: Command): void => {
       try {
         const url = options.url;
         if (url !== undefined) {
+          const plant = serverClient(url, options.token);
           await follow(
             async (after) => {
-              const query = new URLSearchParams({ limit: '1000', wait: String(MAX_WAIT_SECONDS) });
-              if (after !== undefined) query.set('after', String(after));
-              if (kind !== undefined) query.set('kind', kind);
+              const query = { limit: 1000, wait: MAX_WAIT_SECONDS, ...(after === undefined ? {} : { after }), ...(kind === undefined ? {} : { kind }) };
               try {
-                return (await (await callServer(url, options.token, 'GET', `/api/v1/changes?${query.toString()}`, interrupted.signal)).json()) as ChangesPage;
+                return await answer(plant.api.GET('/api/v1/changes', { params: { query }, signal: interrupted.signal }));
               } catch (error) {
                 // Ctrl-C during a long poll: stop quietly.
                 if (stopped) return { items: [], next: null };

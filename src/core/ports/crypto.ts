@@ -20,7 +20,7 @@ export interface PublicKeyInfo {
 export interface SignatureVerifier {
   hasKey(keyId: string): boolean;
   keyAlgorithm(keyId: string): SignatureAlgorithm | undefined;
-  verify(keyId: string, data: Buffer, signature: string): Promise<boolean>;
+  verify(keyId: string, data: Uint8Array, signature: string): Promise<boolean>;
 }
 
 /**

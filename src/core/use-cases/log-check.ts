@@ -91,7 +91,7 @@ export const checkWholeLog = async (
   if (badRows.length > 0) problems.push(`leaf ${indexRanges(badRows)} does not hash the amendment its row names (${badRows.length} leaves)`);
   const latest = await log.store.latestCheckpoint();
   if (latest !== undefined) {
-    const note = verifyCheckpointNote(latest.note, log.vkey);
+    const note = await verifyCheckpointNote(latest.note, log.vkey);
     if (!note.ok) problems.push(`latest checkpoint: ${note.reason}`);
     else if (note.checkpoint.size > size) {
       problems.push(`latest checkpoint covers ${note.checkpoint.size} leaves but the log holds ${size}: the log lost its tail`);
@@ -115,7 +115,7 @@ export interface SignedTree {
 export const latestSignedTree = async (log: Pick<TransparencyLog, 'store' | 'vkey'>): Promise<{ tree?: SignedTree; problem?: string }> => {
   const latest = await log.store.latestCheckpoint();
   if (latest === undefined) return {};
-  const note = verifyCheckpointNote(latest.note, log.vkey);
+  const note = await verifyCheckpointNote(latest.note, log.vkey);
   if (!note.ok) return { problem: `latest checkpoint: ${note.reason}` };
   return { tree: { size: note.checkpoint.size, root: note.checkpoint.root, inclusion: (index, size) => log.store.inclusion(index, size) } };
 };
@@ -162,7 +162,7 @@ export const entityLogProblems = async (
     }
     if (signed !== undefined && leaf.index < signed.size) {
       const proof = await signed.inclusion(leaf.index, signed.size).catch(() => null);
-      if (proof === null || !verifyInclusion(leaf.index, signed.size, amendmentLeaf(a.hash), proof, signed.root)) {
+      if (proof === null || !(await verifyInclusion(leaf.index, signed.size, amendmentLeaf(a.hash), proof, signed.root))) {
         problems.push({ check: 'log', index, version, detail: `v${version} is not included at leaf ${leaf.index} of the signed tree of size ${signed.size}` });
       }
     }

@@ -125,7 +125,7 @@ export const verifyBundle = async (bundle: ExportBundle, options: VerifyOptions)
   if (bundle.log === undefined) {
     problems.push({ check: 'checkpoint', detail: 'the bundle has no log section (no checkpoint, no proofs)' });
   } else {
-    const checked = verifyCheckpointNote(bundle.log.checkpoint.note, options.logKey);
+    const checked = await verifyCheckpointNote(bundle.log.checkpoint.note, options.logKey);
     if (!checked.ok) problems.push({ check: 'checkpoint', detail: `checkpoint: ${checked.reason}` });
     else {
       tree = { size: checked.checkpoint.size, root: checked.checkpoint.root };
@@ -176,7 +176,7 @@ export const verifyBundle = async (bundle: ExportBundle, options: VerifyOptions)
       }
       seenLeaves.set(a.log.leaf_index, a.hash);
       if (everyLeaf) continue;
-      if (!verifyInclusion(a.log.leaf_index, tree.size, amendmentLeaf(a.hash), fromHex(a.log.proof), tree.root)) {
+      if (!(await verifyInclusion(a.log.leaf_index, tree.size, amendmentLeaf(a.hash), fromHex(a.log.proof), tree.root))) {
         problems.push({ check: 'inclusion', entity_id: id, entity_type: type, version, detail: `not included at leaf ${a.log.leaf_index} of the signed tree of size ${tree.size}` });
       }
     }
@@ -200,7 +200,7 @@ export const verifyBundle = async (bundle: ExportBundle, options: VerifyOptions)
 
   let againstSize: number | null = null;
   if (options.against !== undefined && tree !== null && bundle.log !== undefined) {
-    const old = verifyCheckpointNote(options.against, options.logKey);
+    const old = await verifyCheckpointNote(options.against, options.logKey);
     if (!old.ok) problems.push({ check: 'consistency', detail: `saved checkpoint: ${old.reason}` });
     else {
       againstSize = old.checkpoint.size;
@@ -213,7 +213,7 @@ export const verifyBundle = async (bundle: ExportBundle, options: VerifyOptions)
         const carried = bundle.log.consistency.find((c) => c.first === first && c.second === tree.size)?.proof;
         const proof = carried ?? (options.fetchConsistency === undefined ? undefined : await options.fetchConsistency(first, tree.size));
         if (proof === undefined) problems.push({ check: 'consistency', detail: `no consistency proof from ${first} to ${tree.size} (pass --url to fetch one)` });
-        else if (!verifyConsistency(first, tree.size, old.checkpoint.root, tree.root, fromHex(proof))) {
+        else if (!(await verifyConsistency(first, tree.size, old.checkpoint.root, tree.root, fromHex(proof)))) {
           problems.push({ check: 'consistency', detail: `the tree of size ${tree.size} does not extend the saved tree of size ${first}: history was rewritten` });
         }
       }
