@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../composition/config.ts';
 import { registerAudit } from './commands/audit.ts';
@@ -15,12 +16,16 @@ import { registerSearch } from './commands/search.ts';
 import { registerEmbeddings } from './commands/embeddings.ts';
 import { registerGovernance } from './commands/governance.ts';
 
+/** package.json's version: src/cli and dist/cli both sit two levels below it. */
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, config: 3 } as const;
 
 export const buildProgram = (): Command => {
   const program = new Command('plant')
     .description('Plant: the governed registry of AI-agent definitions')
+    .version(VERSION, '-V, --version', 'print the version of Plant')
     .exitOverride()
     .showHelpAfterError();
   registerServe(program);

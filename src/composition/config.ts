@@ -52,6 +52,8 @@ const schema = z.object({
   JWT_JWKS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   JWT_ROLES_CLAIM: z.string().min(1).default('roles'),
   PUBLIC_READ: bool.default(false),
+  // Public keys, checkpoints and proofs: an outside verifier needs no Plant account.
+  PUBLIC_VERIFICATION: bool.default(true),
   // Where clients reach this Plant: the links inside signed agent cards and the AI Catalog.
   PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   PROVIDER_NAME: z.string().min(1).max(200).default('Plant'),

@@ -120,6 +120,7 @@ export const buildDeps = (input: DepsInput): Deps => {
     write,
     audit,
     keys,
+    signingKeyId: input.signingKey.keyId,
     tokens,
     accounts,
     log,

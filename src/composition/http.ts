@@ -20,6 +20,7 @@ export const tokenService = (config: Config, secret: string): TokenService =>
 export const httpOptions = (config: Config): HttpOptions => ({
   logLevel: config.LOG_LEVEL,
   publicRead: config.PUBLIC_READ,
+  publicVerification: config.PUBLIC_VERIFICATION,
   corsOrigins: config.CORS_ORIGINS,
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   bodyLimitBytes: config.BODY_LIMIT_BYTES,

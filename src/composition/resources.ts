@@ -47,9 +47,11 @@ export const loadSigningKey = async (config: Config): Promise<{ key: SigningKey;
 };
 
 /** Development only: a random secret kept beside the data so `plant token` and the server agree. */
+export const jwtSecretFile = (config: Config): string => path.join(path.resolve(config.PLANT_DATA_DIR), 'jwt-secret');
+
 export const resolveJwtSecret = (config: Config): string => {
   if (config.JWT_SECRET !== undefined) return config.JWT_SECRET;
-  const file = path.join(path.resolve(config.PLANT_DATA_DIR), 'jwt-secret');
+  const file = jwtSecretFile(config);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(path.dirname(file), { recursive: true });
   const secret = randomBytes(32).toString('base64url');

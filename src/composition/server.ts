@@ -34,6 +34,11 @@ export const startServer = async (config: Config): Promise<RunningServer> => {
   };
   const deps = buildDeps({ ...resources, onCacheError: (error) => { warnCache(error); } });
   try {
+    // A retired key would have every write refused by the database: say so now, not per request.
+    const retired = (await deps.keys.list()).find((k) => k.keyId === deps.signingKey.keyId && k.retiredAt !== null);
+    if (retired !== undefined) {
+      throw new Error(`the signing key ${retired.keyId} was retired at ${String(retired.retiredAt)}: configure a new one (plant keys generate, SIGNING_KEY_FILE) and start again`);
+    }
     // The first start of an empty embedded database loads the demo catalog, so a newcomer sees a
     // living registry; a server database is never seeded implicitly.
     let seeded = false;

@@ -17,6 +17,9 @@ export const DOMAIN_ERROR_CODES = {
   SUBSCRIPTION_NOT_FOUND: 'The webhook subscription named in the path does not exist.',
   DUPLICATE_SUBSCRIPTION: 'Another webhook subscription already delivers to this URL.',
   IDEMPOTENCY_KEY_REUSED: 'The Idempotency-Key was already used by this caller for a different request.',
+  SIGNING_KEY_RETIRED: 'The key this server signs with is retired; nothing was written. An operator must configure a new one.',
+  KEY_NOT_FOUND: 'No published signing key has the key id named in the path.',
+  KEY_IN_USE: 'The key is the one this server signs with; rotate to a new key before retiring it.',
 } as const;
 
 /** Transport-only: raised by the HTTP adapter about the request itself, never by the core. */

@@ -40,7 +40,7 @@ export const buildApp = async (deps: ApiDeps, options: HttpOptions, logStream?: 
   registerRequestIdEcho(app);
   registerValidation(app);
   registerErrorHandling(app);
-  registerAuth(app, deps.tokens, options.publicRead);
+  registerAuth(app, deps.tokens, { publicRead: options.publicRead, publicVerification: options.publicVerification ?? true });
   const registry = registerObservability(app);
   new Gauge({
     name: 'plant_embedding_jobs',
@@ -92,7 +92,9 @@ export const buildApp = async (deps: ApiDeps, options: HttpOptions, logStream?: 
     transform: ({ schema, url, route }) => {
       const access = (route.config as { access?: unknown } | undefined)?.access;
       const secured = access !== undefined && access !== 'public';
-      return { schema: secured ? { ...schema, security: [{ bearer: [] }] } : schema, url };
+      // Verification material takes a token but needs none by default (PUBLIC_VERIFICATION).
+      const security = access === 'verification' ? [{ bearer: [] }, {}] : [{ bearer: [] }];
+      return { schema: secured ? { ...schema, security } : schema, url };
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

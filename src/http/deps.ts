@@ -26,7 +26,9 @@ export interface ApiDeps {
   store: LedgerStore;
   write: WriteDeps;
   audit: AuditDeps;
-  keys: Pick<KeyRegistry, 'list'>;
+  keys: Pick<KeyRegistry, 'list' | 'retire'>;
+  /** The key this server signs amendments with (it may not retire it). */
+  signingKeyId: string;
   tokens: TokenService;
   accounts: ServiceAccountStore;
   log: TransparencyLog;
@@ -38,6 +40,8 @@ export interface ApiDeps {
 export interface HttpOptions {
   logLevel: string;
   publicRead: boolean;
+  /** Keys, checkpoints and proofs without a token (PUBLIC_VERIFICATION); default on. */
+  publicVerification?: boolean | undefined;
   corsOrigins: readonly string[];
   rateLimitPerMinute: number;
   bodyLimitBytes: number;

@@ -16,6 +16,9 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   SUBSCRIPTION_NOT_FOUND: 404,
   DUPLICATE_SUBSCRIPTION: 409,
   IDEMPOTENCY_KEY_REUSED: 409,
+  SIGNING_KEY_RETIRED: 503,
+  KEY_NOT_FOUND: 404,
+  KEY_IN_USE: 409,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
@@ -43,6 +46,9 @@ const TITLES: Record<ErrorCode, string> = {
   SUBSCRIPTION_NOT_FOUND: 'Webhook subscription not found',
   DUPLICATE_SUBSCRIPTION: 'Duplicate webhook subscription',
   IDEMPOTENCY_KEY_REUSED: 'Idempotency key reused',
+  SIGNING_KEY_RETIRED: 'Signing key retired',
+  KEY_NOT_FOUND: 'Key not found',
+  KEY_IN_USE: 'Key in use',
   UNAUTHENTICATED: 'Authentication required',
   FORBIDDEN: 'Forbidden',
   RATE_LIMITED: 'Too many requests',
@@ -109,6 +115,31 @@ const fieldPath = (context: string, instancePath: string, params: Record<string,
   return [context, ...instancePath.split('/').filter((p) => p !== ''), ...(typeof leaf === 'string' ? [leaf] : [])].join('/');
 };
 
+type ValidationError = NonNullable<FastifyError['validation']>[number];
+
+/**
+ * A union of literals fails as one `const` error per member plus an `anyOf`; an `enum` as a bare
+ * "allowed values". Either way the caller learns once which values are allowed.
+ */
+const enumsOnce = (errors: readonly ValidationError[]): ValidationError[] => {
+  const out: ValidationError[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    const here = errors.filter((o) => o.instancePath === e.instancePath);
+    const consts = here.filter((o) => o.keyword === 'const');
+    const isUnion = consts.length > 0 && here.every((o) => o.keyword === 'const' || o.keyword === 'anyOf');
+    if (!isUnion && e.keyword !== 'enum') {
+      out.push(e);
+      continue;
+    }
+    if (seen.has(e.instancePath)) continue;
+    seen.add(e.instancePath);
+    const allowed = isUnion ? consts.map((c) => c.params.allowedValue) : ((e.params.allowedValues as unknown[] | undefined) ?? []);
+    out.push({ ...e, keyword: 'enum', params: { allowedValues: allowed }, message: `must be one of: ${allowed.map(String).join(', ')}` });
+  }
+  return out;
+};
+
 /** Every non-2xx leaves through here as RFC 9457 problem details; unknown errors say nothing inside. */
 export const registerErrorHandling = (app: FastifyInstance): void => {
   app.setErrorHandler((error: FastifyError | PlantError, request, reply) => {
@@ -121,7 +152,7 @@ export const registerErrorHandling = (app: FastifyInstance): void => {
       return sendProblem(reply, problem(request, error.code, error.message, { violations: error.violations, errors: error.errors }));
     }
     if (error.validation !== undefined) {
-      const errors = error.validation.map((v) => ({
+      const errors = enumsOnce(error.validation).map((v) => ({
         field: fieldPath(error.validationContext ?? 'body', v.instancePath, v.params),
         message: v.message ?? 'is invalid',
       }));
@@ -136,7 +167,17 @@ export const registerErrorHandling = (app: FastifyInstance): void => {
     return sendProblem(reply, problem(request, 'INTERNAL_ERROR', 'An unexpected error occurred; see the server log under this request id'));
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem(request, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0] ?? ''}`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    // A path that exists for other methods is a wrong method (RFC 9110 §15.5.6), not a wrong path.
+    // findRoute answers null for no match, though Fastify's types do not say so.
+    const allowed = ROUTE_METHODS.filter((method) => (app.findRoute({ method, url: path }) as unknown) !== null);
+    if (allowed.length > 0) {
+      void reply.header('allow', [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : [])].join(', '));
+      return sendProblem(reply, problem(request, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`));
+    }
+    return sendProblem(reply, problem(request, 'NOT_FOUND', `No route for ${request.method} ${path}`));
+  });
 };
+
+const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;

@@ -123,6 +123,13 @@ describe.skipIf(!(await postgresReachable()))('the CLI beside a server: --url gi
     expect(refused.err).toContain('verification failed at checkpoint');
   });
 
+  it('plant seed tells what the catalog holds from what the database holds', async () => {
+    const again = await plant(['seed'], { CERTIFICATION_QUORUM: '1' });
+    expect(again.out).toContain('Demo catalog already loaded (3 industries, 19 skills, 10 job roles, 6 teams, 50 agents); nothing changed.');
+    // The tests above wrote skills beside the catalog's 19.
+    expect(Number(/The database holds 3 industries, (\d+) skills/.exec(again.out)?.[1])).toBeGreaterThan(19);
+  });
+
   it('a refusal is one line with the server\'s code, and a missing token is named', async () => {
     const refused = await plant(['audit', 'run', '--url', url], { PLANT_TOKEN: await token('reader') });
     expect(refused.code).toBe(1);

@@ -25,7 +25,7 @@ describe('the plant CLI, run as a real process', () => {
   });
 
   it('--help works on every command, and bad usage exits 2', () => {
-    for (const args of [[], ['serve'], ['migrate'], ['seed'], ['token'], ['keys'], ['keys', 'generate'], ['keys', 'list'], ['keys', 'rotate'], ['audit'], ['audit', 'run'], ['audit', 'export'], ['status'], ['verify'], ['log'], ['log', 'checkpoint'], ['log', 'prove'], ['watch'], ['search'], ['worker'], ['embeddings'], ['embeddings', 'status'], ['embeddings', 'dead'], ['embeddings', 'retry'], ['embeddings', 'quality'], ['embeddings', 'reindex'], ['governance'], ['governance', 'queue'], ['governance', 'decisions']]) {
+    for (const args of [[], ['serve'], ['migrate'], ['seed'], ['token'], ['keys'], ['keys', 'generate'], ['keys', 'list'], ['keys', 'retire'], ['keys', 'rotate'], ['audit'], ['audit', 'run'], ['audit', 'export'], ['status'], ['verify'], ['log'], ['log', 'checkpoint'], ['log', 'prove'], ['watch'], ['search'], ['worker'], ['embeddings'], ['embeddings', 'status'], ['embeddings', 'dead'], ['embeddings', 'retry'], ['embeddings', 'quality'], ['embeddings', 'reindex'], ['governance'], ['governance', 'queue'], ['governance', 'decisions']]) {
       const res = plant([...args, '--help']);
       expect(res.code, args.join(' ')).toBe(0);
       expect(res.out).toContain('Usage: plant');
@@ -34,15 +34,31 @@ describe('the plant CLI, run as a real process', () => {
     expect(plant(['token']).code).toBe(2); // --role is required
   });
 
+  it('--version prints the package version; token warns once when it makes a secret no server has used', () => {
+    const version = plant(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.out.trim()).toBe((JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version);
+    const elsewhere = path.join(dir, 'not-the-server');
+    const first = plant(['token', '--role', 'reader'], { PLANT_DATA_DIR: elsewhere });
+    expect(first.code).toBe(0);
+    expect(first.err).toContain(`no server has used ${elsewhere} yet`);
+    expect(first.out.split('.')).toHaveLength(3);
+    const second = plant(['token', '--role', 'reader'], { PLANT_DATA_DIR: elsewhere });
+    expect(second.err).toBe('');
+    expect(plant(['token', '--role', 'reader'], { PLANT_DATA_DIR: path.join(dir, 'configured'), JWT_SECRET: 'a-configured-secret-that-is-long-enough-0000' }).err).toBe('');
+  });
+
   it('migrate, then seed (twice: the second changes nothing), then status', () => {
     const migrated = plant(['migrate', '--json']);
     expect(migrated.code, migrated.err).toBe(0);
-    expect(JSON.parse(migrated.out)).toMatchObject({ engine: 'pglite', applied: ['0001_ledger', '0002_service_accounts', '0003_transparency_log', '0004_search', '0005_review', '0006_four_eyes', '0007_decisions', '0008_database_checks', '0009_name_skeletons', '0010_webhooks', '0011_idempotency'], current_version: 11 });
+    expect(JSON.parse(migrated.out)).toMatchObject({ engine: 'pglite', applied: ['0001_ledger', '0002_service_accounts', '0003_transparency_log', '0004_search', '0005_review', '0006_four_eyes', '0007_decisions', '0008_database_checks', '0009_name_skeletons', '0010_webhooks', '0011_idempotency', '0012_retired_keys'], current_version: 12 });
     expect(plant(['migrate']).out).toContain('up to date');
 
     const seeded = plant(['seed']);
     expect(seeded.code, seeded.err).toBe(0);
-    expect(seeded.out).toContain('Demo catalog loaded: 3 industries, 19 skills, 10 job roles, 6 teams, 50 agents');
+    expect(seeded.out).toContain('Demo catalog loaded: 88 of its 88 records created (3 industries, 19 skills, 10 job roles, 6 teams, 50 agents)');
+    expect(seeded.out).toContain('The database holds 3 industries, 19 skills, 10 job roles, 6 teams, 50 agents in all.');
+    expect(plant(['seed']).out).toContain('Demo catalog already loaded (3 industries, 19 skills, 10 job roles, 6 teams, 50 agents); nothing changed.');
     const again = plant(['seed', '--json']);
     expect(JSON.parse(again.out)).toMatchObject({ changed: false, existing: 88 });
 
@@ -50,7 +66,7 @@ describe('the plant CLI, run as a real process', () => {
     expect(status.migrations.current).toBe(true);
     expect(status.counts).toEqual({ Agent: 50, Industry: 3, JobRole: 10, Skill: 19, Team: 6 });
     expect(status.signing_key.algorithm).toBe('Ed25519');
-    expect(plant(['status']).out).toMatch(/Migrations 11\/11 applied, current/);
+    expect(plant(['status']).out).toMatch(/Migrations 12\/12 applied, current/);
   });
 
   it('governance queue: empty on the demo catalog, as a table and as JSON; a bad --limit exits 1', () => {
@@ -147,6 +163,31 @@ describe('the plant CLI, run as a real process', () => {
     const configured = plant(['keys', 'rotate'], { SIGNING_KEY_FILE: keyFile });
     expect(configured.code).toBe(1);
     expect(configured.err).toContain('the signing key comes from configuration');
+  });
+
+  it('keys retire: stays published, refuses the key in use and unknown ids, and a server will not start on a retired key', () => {
+    const keyFile = path.join(dir, 'prod-key.pem');
+    const currentOf = (extra: Record<string, string> = {}): string =>
+      (JSON.parse(plant(['keys', 'list', '--json'], extra).out) as { key_id: string; current: boolean }[]).find((k) => k.current)?.key_id ?? '';
+    // Listing with the configured key publishes it; then the development key is current again.
+    const generated = currentOf({ SIGNING_KEY_FILE: keyFile });
+    const current = currentOf();
+    const inUse = plant(['keys', 'retire', current]);
+    expect(inUse.code).toBe(1);
+    expect(inUse.err).toContain('is the one this server signs with');
+    expect(plant(['keys', 'retire', 'A'.repeat(43)]).err).toContain(`No published signing key has the id ${'A'.repeat(43)}`);
+    const retired = plant(['keys', 'retire', generated, '--json']);
+    expect(retired.code, retired.err).toBe(0);
+    const first = JSON.parse(retired.out) as { retired_at: string };
+    expect(first.retired_at).toMatch(/Z$/);
+    // Again: nothing changes, the first retirement stands.
+    expect(JSON.parse(plant(['keys', 'retire', generated, '--json']).out)).toEqual(first);
+    const listed = JSON.parse(plant(['keys', 'list', '--json']).out) as { key_id: string; retired_at: string | null }[];
+    expect(listed.find((k) => k.key_id === generated)?.retired_at).toBe(first.retired_at);
+    const serve = plant(['serve'], { SIGNING_KEY_FILE: keyFile, PORT: '0' });
+    expect(serve.code).toBe(1);
+    expect(serve.err).toContain(`the signing key ${generated} was retired at`);
+    expect(plant(['audit', 'run']).code).toBe(0);
   });
 
   it('log checkpoint and prove; verify passes on a fresh export and fails (exit 1) on a broken bundle', () => {

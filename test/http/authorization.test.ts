@@ -49,6 +49,25 @@ describe('authorization matrix over every route', () => {
     expect(urls).toContain('GET /api/v1/audit/export');
   });
 
+  it('verification material (keys, checkpoints, proofs) is open by default; PUBLIC_VERIFICATION=false puts it behind a token', async () => {
+    const material = ['/api/v1/keys', '/api/v1/log/checkpoint', '/api/v1/log/proof/consistency?first=0&second=0', '/api/v1/log/proof/inclusion?leaf_index=0'];
+    for (const url of material) {
+      const res = await api.app.inject({ method: 'GET', url });
+      expect([401, 403], url).not.toContain(res.statusCode);
+    }
+    expect((await api.app.inject({ method: 'GET', url: '/api/v1/keys' })).json<{ keys: unknown[] }>().keys.length).toBeGreaterThan(0);
+    // The catalog itself is not verification material: it still needs a token (PUBLIC_READ is off).
+    expectProblem(await api.app.inject({ method: 'GET', url: '/api/v1/genesis/skills' }), 401, 'UNAUTHENTICATED', 'catalog');
+    const closed = await createTestApi('pglite', { publicVerification: false });
+    try {
+      for (const url of material) expectProblem(await closed.app.inject({ method: 'GET', url }), 401, 'UNAUTHENTICATED', url);
+      const reader = await closed.auth(['reader']);
+      expect((await closed.app.inject({ method: 'GET', url: '/api/v1/keys', headers: reader })).statusCode).toBe(200);
+    } finally {
+      await closed.close();
+    }
+  });
+
   it('refuses missing, expired, forged, mis-issued and mis-addressed tokens with 401', async () => {
     const key = new TextEncoder().encode(TEST_JWT_SECRET);
     const expired = await new SignJWT({ roles: ['admin'] })

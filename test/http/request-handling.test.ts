@@ -33,6 +33,50 @@ describe('request handling', () => {
     expect(xml.headers['content-type']).toContain('application/problem+json');
   });
 
+  it('a wrong method on an existing path is 405 with Allow, on every route the app registers', async () => {
+    const put = await api.app.inject({ method: 'PUT', url: '/api/v1/genesis/skills' });
+    expect(put.statusCode).toBe(405);
+    expect(put.headers.allow).toBe('GET, POST, HEAD');
+    expect(put.json()).toMatchObject({ error_code: 'METHOD_NOT_ALLOWED', status: 405, detail: 'PUT is not allowed on /api/v1/genesis/skills; allowed: GET, POST' });
+    const patch = await api.app.inject({ method: 'PATCH', url: '/api/v1/entities/01900000-0000-7000-8000-000000000000' });
+    expect([patch.statusCode, patch.headers.allow]).toEqual([405, 'GET, DELETE, HEAD']);
+    // Every registered path answers 405 (never 404) to a method it lacks.
+    const byPath = new Map<string, Set<string>>();
+    for (const r of api.app.routeAccess) byPath.set(r.url, (byPath.get(r.url) ?? new Set()).add(r.method));
+    for (const [url, methods] of byPath) {
+      const missing = ['GET', 'POST', 'PATCH', 'DELETE'].find((m) => !methods.has(m));
+      if (missing === undefined || url.includes('*')) continue;
+      const res = await api.app.inject({ method: missing as 'GET', url: url.replace(/:\w+/g, '01900000-0000-7000-8000-000000000000') });
+      expect(res.statusCode, `${missing} ${url}`).toBe(405);
+      expect(res.headers.allow, `${missing} ${url}`).toContain([...methods].filter((m) => m !== 'OPTIONS')[0]);
+    }
+    expect((await api.app.inject({ method: 'PUT', url: '/api/v1/nope' })).statusCode).toBe(404);
+  });
+
+  it('an enumeration parameter refused names its allowed values once, on every route', async () => {
+    interface Schema { enum?: unknown[]; anyOf?: Schema[] }
+    const values = (schema: Schema): unknown[] => [...(schema.enum ?? []), ...(schema.anyOf ?? []).flatMap(values)];
+    const spec = api.app.swagger() as { paths: Record<string, Record<string, { parameters?: { in: string; name: string; schema: Schema }[] }>> };
+    const admin = await api.auth(['admin']);
+    let checked = 0;
+    for (const [path, operations] of Object.entries(spec.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        for (const parameter of operation.parameters ?? []) {
+          const allowed = values(parameter.schema);
+          if (parameter.in !== 'query' || allowed.length === 0) continue;
+          const url = `${path.replace(/\{\w+\}/g, '01900000-0000-7000-8000-000000000000')}?${parameter.name}=not-a-value${path.includes('search') ? '&q=x' : ''}`;
+          const res = await api.app.inject({ method: method.toUpperCase() as 'GET', url, headers: admin, ...(method === 'post' ? { payload: {} } : {}) });
+          const where = `${method} ${url}`;
+          expect(res.statusCode, where).toBe(422);
+          const errors = res.json<{ errors: { field: string; message: string }[] }>().errors;
+          expect(errors, where).toEqual([{ field: `querystring/${parameter.name}`, message: `must be one of: ${allowed.join(', ')}` }]);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(19);
+  });
+
   it('refuses bodies over the limit with 413', async () => {
     const small = await createTestApi('pglite', { bodyLimitBytes: 2048 });
     try {

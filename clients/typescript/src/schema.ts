@@ -2310,6 +2310,7 @@ export interface paths {
                                 operation: string;
                                 actor: string;
                                 reason: string | null;
+                                /** Format: date-time */
                                 timestamp: string;
                                 prev_hash: string;
                                 hash: string;
@@ -2790,7 +2791,9 @@ export interface paths {
                                     [key: string]: unknown;
                                 } | null;
                                 request: {
+                                    /** Format: date-time */
                                     opened_at: string;
+                                    /** Format: date-time */
                                     expires_at: string;
                                     approvals: {
                                         actor: string;
@@ -3481,6 +3484,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/keys/{kid}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire a signing key: it stays published for verification, and no new amendment may be signed with it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the key id (RFC 7638 thumbprint) */
+                    kid: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            key_id: string;
+                            algorithm: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            retired_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/log/checkpoint": {
         parameters: {
             query?: never;
@@ -3515,6 +3609,7 @@ export interface paths {
                             note: string;
                             /** @description C2SP note verifier key of the log */
                             log_key: string;
+                            /** Format: date-time */
                             created_at: string;
                         };
                     };
@@ -4779,6 +4874,7 @@ export interface paths {
                             client_secret: string;
                             roles: string[];
                             description: string | null;
+                            /** Format: date-time */
                             created_at: string;
                         };
                     };
@@ -4906,7 +5002,9 @@ export interface components {
                 /** @description The distinct governance actors whose approvals the certification counted */
                 approved_by?: string[];
                 request?: {
+                    /** Format: date-time */
                     opened_at: string;
+                    /** Format: date-time */
                     expires_at: string;
                     approvals: {
                         actor: string;
@@ -4931,6 +5029,7 @@ export interface components {
         };
         /** @description The seed report shape, with l1_pass counted and per-entity detail */
         AuditReport: {
+            /** Format: date-time */
             audited_at: string;
             total_entities: number;
             compliant: number;
@@ -4960,6 +5059,7 @@ export interface components {
             model: string;
             threshold: number;
             state: "running" | "done" | "failed";
+            /** Format: date-time */
             started_at: string;
             finished_at: string | null;
             /** @description total_entities, checked, stable_count, skipped, drift_detected[], regenerated[], errors[] (or error when failed) */

@@ -85,7 +85,7 @@ export class PgEmbeddingQueue implements EmbeddingJobs {
 
   async dead(limit = 1000): Promise<DeadJob[]> {
     const { rows } = await this.db.query<DeadJob>(
-      `SELECT j.entity_id, e.entity_type, e.name, j.attempts, j.last_error, j.updated_at::text AS updated_at
+      `SELECT j.entity_id, e.entity_type, e.name, j.attempts, j.last_error, j.updated_at
          FROM embedding_jobs j JOIN entities e ON e.id = j.entity_id
         WHERE j.state = 'dead' ORDER BY j.updated_at, j.entity_id LIMIT $1`,
       [limit],

@@ -6,7 +6,7 @@ import { json, setActor, type SqlPool } from './sql.ts';
 import type { StoredEmbedding, QualityReport, QualityStore, QualityRun, QualityRuns } from '../../core/ports/embeddings.ts';
 
 const RUN_COLUMNS = `id::int AS id, trigger, requested_by, slot::text AS slot, model, threshold, state,
-  started_at::text AS started_at, finished_at::text AS finished_at, report`;
+  started_at, finished_at, report`;
 
 export class PgQualityStore implements QualityStore, QualityRuns {
   constructor(private readonly db: SqlPool) {}

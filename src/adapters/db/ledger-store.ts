@@ -93,6 +93,9 @@ const translate = (error: unknown, records: readonly EntityRecord[] = []): unkno
   if (code === '42501') {
     return new DomainError('FORBIDDEN', 'The database refused this write for the current roles (row-level security)');
   }
+  if (code === 'PL010') {
+    return new DomainError('SIGNING_KEY_RETIRED', 'The key this server signs with is retired: an operator must configure a new signing key (plant keys generate) and restart');
+  }
   if (code === 'PL006') {
     // The quorum the database holds (plant migrate records CERTIFICATION_QUORUM) is above what this server counted.
     return new DomainError('FORBIDDEN', 'The database requires more distinct governance approvals before this certification');

@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from '../../core/amendment.ts';
 import { generateSigningKey, rotateDevSigningKey } from '../../composition/keys.ts';
 import { publishKeyAsOwner } from '../../composition/resources.ts';
+import { retireSigningKey } from '../../core/use-cases/keys.ts';
+import { answer, serverClient } from '../server.ts';
 import { CommandFailure, print, printJson, table, withContext } from '../shared.ts';
 
 const algorithmOption = (value: string): SignatureAlgorithm => {
@@ -11,7 +13,7 @@ const algorithmOption = (value: string): SignatureAlgorithm => {
 };
 
 export const registerKeys = (program: Command): void => {
-  const keys = program.command('keys').description('Amendment signing keys: generate, list, rotate');
+  const keys = program.command('keys').description('Amendment signing keys: generate, list, retire, rotate');
 
   keys
     .command('generate')
@@ -45,6 +47,25 @@ export const registerKeys = (program: Command): void => {
         if (options.json === true) printJson(rows);
         else print(table(['KEY ID', 'ALGORITHM', 'CREATED', 'RETIRED', 'CURRENT'], rows.map((r) => [r.key_id, r.algorithm, r.created_at, r.retired_at ?? '-', r.current ? 'yes' : ''])));
       });
+    });
+
+  keys
+    .command('retire')
+    .description('Retire a published key: it stays published so old amendments verify, and the database refuses new amendments under it')
+    .argument('<kid>', 'the key id (see `plant keys list`)')
+    .option('--json', 'print as JSON')
+    .option('--url <url>', 'retire through a running server (admin token in --token or $PLANT_TOKEN)')
+    .option('--token <token>', 'bearer token for --url (default: $PLANT_TOKEN)')
+    .action(async (kid: string, options: { json?: boolean; url?: string; token?: string }) => {
+      const retired =
+        options.url === undefined
+          ? await withContext(async (ctx) => {
+              const key = await retireSigningKey({ keys: ctx.keys, signingKeyId: ctx.signingKey.keyId }, kid);
+              return { key_id: key.keyId, algorithm: key.algorithm, created_at: key.createdAt, retired_at: key.retiredAt };
+            })
+          : await answer(serverClient(options.url, options.token).api.POST('/api/v1/keys/{kid}/retire', { params: { path: { kid } } }));
+      if (options.json === true) printJson(retired);
+      else print(`Key ${retired.key_id} retired at ${String(retired.retired_at)}; it stays published, so what it signed still verifies.`);
     });
 
   keys

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { DEMO_CATALOG } from '../../catalog/demo-catalog.ts';
-import { changedAnything, seedDemoCatalog } from '../../core/use-cases/seed-catalog.ts';
+import { catalogCounts, changedAnything, seedDemoCatalog } from '../../core/use-cases/seed-catalog.ts';
 import { progress } from '../progress.ts';
 import { print, printJson, withContext } from '../shared.ts';
 
@@ -15,9 +15,17 @@ export const registerSeed = (program: Command): void => {
         const result = await seedDemoCatalog(ctx.write, DEMO_CATALOG, bar.update);
         bar.stop();
         const counts = await ctx.store.countByKind();
-        if (options.json === true) printJson({ changed: changedAnything(result), ...result, counts });
-        else if (!changedAnything(result)) print(`Demo catalog already loaded; nothing changed (${summary(counts)}).`);
-        else print(`Demo catalog loaded: ${summary(counts)}; every record signed by key ${ctx.signingKey.keyId}.`);
+        const catalog = catalogCounts(DEMO_CATALOG);
+        const sum = (c: Record<string, number>): number => Object.values(c).reduce((a, b) => a + b, 0);
+        if (options.json === true) printJson({ changed: changedAnything(result), ...result, catalog, counts });
+        else {
+          print(
+            changedAnything(result)
+              ? `Demo catalog loaded: ${sum(result.created)} of its ${sum(catalog)} records created (${summary(result.created)}), every one signed by key ${ctx.signingKey.keyId}.`
+              : `Demo catalog already loaded (${summary(catalog)}); nothing changed.`,
+          );
+          print(`The database holds ${summary(counts)} in all.`);
+        }
       }, { migrate: true });
     });
 };

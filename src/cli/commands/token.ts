@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../composition/config.ts';
-import { resolveJwtSecret } from '../../composition/resources.ts';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { jwtSecretFile, resolveJwtSecret } from '../../composition/resources.ts';
 import { tokenService } from '../../composition/http.ts';
 import { isRole, ROLES, type Role } from '../../core/roles.ts';
 
@@ -19,7 +21,15 @@ export const registerToken = (program: Command): void => {
       const ttl = Number(options.ttl);
       if (!Number.isInteger(ttl) || ttl < 1 || ttl > 7 * 24 * 3600) throw new Error('--ttl must be 1..604800 seconds');
       const config = loadConfig();
+      // No secret here yet means no server has used this data directory: a server elsewhere will refuse the token.
+      const fresh = config.JWT_SECRET === undefined && !existsSync(jwtSecretFile(config));
       const token = await tokenService(config, resolveJwtSecret(config)).mint(options.sub, roles as Role[], ttl);
+      if (fresh) {
+        process.stderr.write(
+          `plant token: warning: no server has used ${path.resolve(config.PLANT_DATA_DIR)} yet, so a new secret was made there; ` +
+            'a server running from another directory (or with JWT_SECRET) will answer 401 to this token. Run this where you ran `npm start`, or set PLANT_DATA_DIR.\n',
+        );
+      }
       process.stdout.write(
         options.json === true ? `${JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: ttl })}\n` : `${token}\n`,
       );

@@ -51,6 +51,15 @@ export interface SeedResult {
   total: number;
 }
 
+/** What the catalog itself holds, per kind (not what the database holds: it may hold more). */
+export const catalogCounts = (catalog: Catalog): Record<EntityKind, number> => ({
+  Industry: catalog.industries.length,
+  Skill: catalog.skills.length,
+  JobRole: catalog.roles.length,
+  Agent: catalog.agents.length,
+  Team: catalog.teamCount,
+});
+
 const ZERO = (): Record<EntityKind, number> => ({ Industry: 0, Skill: 0, JobRole: 0, Agent: 0, Team: 0 });
 
 /** One step per record, plus one per certification of a skill or role. */

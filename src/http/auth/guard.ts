@@ -9,9 +9,11 @@ import type { TokenService } from './tokens.ts';
  * authorization-matrix test enumerates the same declarations.
  *  - `public`: no token (health, metrics, docs, the token endpoint).
  *  - `read`: any valid token with a role; no token at all when PUBLIC_READ=true.
+ *  - `verification`: what an outside verifier needs (keys, checkpoints, proofs): `public` when
+ *    PUBLIC_VERIFICATION=true (the default), else `read`.
  *  - a role list: a valid token holding one of them (admin always passes).
  */
-export type Access = 'public' | 'read' | readonly Role[];
+export type Access = 'public' | 'read' | 'verification' | readonly Role[];
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -29,14 +31,15 @@ declare module 'fastify' {
 export interface RouteAccess {
   method: string;
   url: string;
-  access: Access;
+  /** As configured: a `verification` route shows here as `public` or `read`. */
+  access: Exclude<Access, 'verification'>;
 }
 
 /**
  * Routes that forget to declare access are admin-only (fail closed). Swagger UI's files and CORS
  * preflights (OPTIONS, answered by the CORS plugin from the allow-list) are public.
  */
-const accessOf = (method: string, url: string, declared: Access | undefined): Access =>
+const declaredAccess = (method: string, url: string, declared: Access | undefined): Access =>
   declared ?? (method === 'OPTIONS' || url === '/docs' || url.startsWith('/docs/') ? 'public' : ['admin']);
 
 export const ANONYMOUS_READER: Actor = { subject: 'anonymous', roles: ['reader'] };
@@ -49,7 +52,14 @@ const bearer = (request: FastifyRequest): string | null => {
   return match[1];
 };
 
-export const registerAuth = (app: FastifyInstance, tokens: TokenService, publicRead: boolean): void => {
+export const registerAuth = (app: FastifyInstance, tokens: TokenService, options: { publicRead: boolean; publicVerification: boolean }): void => {
+  const { publicRead } = options;
+  /** What a route's declaration means under this configuration: never `verification`. */
+  const accessOf = (method: string, url: string, declared: Access | undefined): Exclude<Access, 'verification'> => {
+    const access = declaredAccess(method, url, declared);
+    if (access !== 'verification') return access;
+    return options.publicVerification ? 'public' : 'read';
+  };
   app.decorateRequest('principal', null);
   const routes: RouteAccess[] = [];
   app.decorate('routeAccess', routes);

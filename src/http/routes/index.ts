@@ -39,6 +39,7 @@ import { registerGetQueue } from './governance/get-queue.ts';
 import { registerGetHealth } from './health/get-health.ts';
 import { registerGetReady } from './health/get-ready.ts';
 import { registerGetKeys } from './keys/get-keys.ts';
+import { registerRetireKey } from './keys/retire-key.ts';
 import { registerGetAmendment } from './amendments/get-amendment.ts';
 import { registerGetChanges } from './changes/get-changes.ts';
 import { registerStreamChanges } from './changes/stream-changes.ts';
@@ -112,6 +113,7 @@ export const registerRoutes = (app: FastifyInstance, deps: ApiDeps, holdLimitMs:
   registerExport(app, deps);
 
   registerGetKeys(app, deps);
+  registerRetireKey(app, deps);
   registerGetCheckpoint(app, deps);
   registerGetInclusion(app, deps);
   registerGetConsistency(app, deps);

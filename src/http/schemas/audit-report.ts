@@ -4,7 +4,7 @@ const Open = { additionalProperties: true } as const;
 
 export const AuditReportSchema = Type.Object(
   {
-    audited_at: Type.String(),
+    audited_at: Type.String({ format: 'date-time' }),
     total_entities: Type.Integer(),
     compliant: Type.Integer(),
     violations: Type.Array(Type.Record(Type.String(), Type.Unknown())),

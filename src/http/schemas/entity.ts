@@ -8,18 +8,18 @@ const Json = Type.Record(Type.String(), Type.Unknown());
 const Certification = Type.Object({
   certified: Type.Boolean(),
   certified_by: nullable(Type.String()),
-  certified_at: nullable(Type.String()),
+  certified_at: nullable(Type.String({ format: 'date-time' })),
   certification_reason: nullable(Type.String()),
   revoked_by: nullable(Type.String()),
-  revoked_at: nullable(Type.String()),
+  revoked_at: nullable(Type.String({ format: 'date-time' })),
   revocation_reason: nullable(Type.String()),
   approved_by: Type.Optional(Type.Array(Type.String(), { description: 'The distinct governance actors whose approvals the certification counted' })),
   request: Type.Optional(
     Type.Union([
       Type.Object(
         {
-          opened_at: Type.String(),
-          expires_at: Type.String(),
+          opened_at: Type.String({ format: 'date-time' }),
+          expires_at: Type.String({ format: 'date-time' }),
           approvals: Type.Array(Type.Object({ actor: Type.String(), at: Type.String(), reason: nullable(Type.String()) })),
           waiting_for_gate_since: Type.Optional(nullable(Type.String())),
         },

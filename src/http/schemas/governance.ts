@@ -38,8 +38,8 @@ export const FlagCauseSchema = Type.Object(
 
 export const QueueRequestSchema = Type.Object(
   {
-    opened_at: Type.String(),
-    expires_at: Type.String(),
+    opened_at: Type.String({ format: 'date-time' }),
+    expires_at: Type.String({ format: 'date-time' }),
     approvals: Type.Array(Type.Object({ actor: Type.String(), at: Type.String(), reason: Nullable(Type.String()) })),
     quorum: Type.Integer({ description: 'Distinct governance approvals the certification needs' }),
     expired: Type.Boolean({ description: 'Past expires_at: these approvals no longer count' }),

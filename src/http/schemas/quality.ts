@@ -10,8 +10,8 @@ export const QualityRunSchema = Type.Object(
     model: Type.String(),
     threshold: Type.Number(),
     state: Type.Union([Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
-    started_at: Type.String(),
-    finished_at: Type.Union([Type.String(), Type.Null()]),
+    started_at: Type.String({ format: 'date-time' }),
+    finished_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     report: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
       description: 'total_entities, checked, stable_count, skipped, drift_detected[], regenerated[], errors[] (or error when failed)',
     }),

@@ -19,7 +19,7 @@ const Created = Type.Object({
   client_secret: Type.String({ description: 'Shown once; only its argon2id hash is stored' }),
   roles: Type.Array(Type.String()),
   description: Type.Union([Type.String(), Type.Null()]),
-  created_at: Type.String(),
+  created_at: Type.String({ format: 'date-time' }),
 });
 
 export const registerPostServiceAccount = (app: FastifyInstance, deps: Pick<ApiDeps, 'accounts'>): void => {

@@ -9,7 +9,7 @@ const AmendmentView = Type.Object({
   operation: Type.String(),
   actor: Type.String(),
   reason: Type.Union([Type.String(), Type.Null()]),
-  timestamp: Type.String(),
+  timestamp: Type.String({ format: 'date-time' }),
   prev_hash: Type.String(),
   hash: Type.String(),
   signature: Type.String(),

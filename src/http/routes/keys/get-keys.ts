@@ -13,7 +13,7 @@ export const registerGetKeys = (app: FastifyInstance, deps: Pick<ApiDeps, 'keys'
   app.get(
     '/api/v1/keys',
     {
-      config: { access: 'read' },
+      config: { access: 'verification' },
       schema: { tags: ['keys'], summary: 'Amendment signing keys as a JWKS', response: { 200: Jwks, ...errorResponses(401, 403) } },
     },
     async () => ({

@@ -13,14 +13,14 @@ export const CheckpointSchema = Type.Object({
   root_hash: Type.String({ description: 'hex' }),
   note: Type.String({ description: 'C2SP tlog-checkpoint as a C2SP signed note (Ed25519)' }),
   log_key: Type.String({ description: 'C2SP note verifier key of the log' }),
-  created_at: Type.String(),
+  created_at: Type.String({ format: 'date-time' }),
 });
 
 export const registerGetCheckpoint = (app: FastifyInstance, deps: Pick<ApiDeps, 'log'>): void => {
   app.get(
     '/api/v1/log/checkpoint',
     {
-      config: { access: 'read' },
+      config: { access: 'verification' },
       schema: {
         tags: ['log'],
         summary: 'The latest signed checkpoint, or a kept one by ?size=',

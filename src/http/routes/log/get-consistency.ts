@@ -11,7 +11,7 @@ export const registerGetConsistency = (app: FastifyInstance, deps: Pick<ApiDeps,
   app.get(
     '/api/v1/log/proof/consistency',
     {
-      config: { access: 'read' },
+      config: { access: 'verification' },
       schema: {
         tags: ['log'],
         summary: 'Consistency proof that the tree of size `second` extends the tree of size `first` (RFC 6962)',

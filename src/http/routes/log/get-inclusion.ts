@@ -25,7 +25,7 @@ export const registerGetInclusion = (app: FastifyInstance, deps: Pick<ApiDeps, '
   app.get(
     '/api/v1/log/proof/inclusion',
     {
-      config: { access: 'read' },
+      config: { access: 'verification' },
       schema: {
         tags: ['log'],
         summary: 'Inclusion proof of one leaf (by index or amendment hash) in a tree size; O(log n) hashes',
