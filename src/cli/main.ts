@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../composition/config.ts';
+import { registerAccounts } from './commands/accounts.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerKeys } from './commands/keys.ts';
 import { registerLog } from './commands/log.ts';
@@ -33,6 +34,7 @@ export const buildProgram = (): Command => {
   registerToken(program);
   registerSeed(program);
   registerKeys(program);
+  registerAccounts(program);
   registerAudit(program);
   registerStatus(program);
   registerVerify(program);

@@ -1,4 +1,9 @@
 import { createPlantClient, PlantError, unwrap, type PlantClient } from '@plant/client';
+import { loadConfig } from '../composition/config.ts';
+import { tokenService } from '../composition/http.ts';
+import { resolveJwtSecret } from '../composition/resources.ts';
+import { localServerUrl } from '../composition/server.ts';
+import type { Role } from '../core/roles.ts';
 import { CommandFailure } from './shared.ts';
 
 /**
@@ -19,4 +24,21 @@ export const answer = async <R extends { data?: unknown; error?: unknown; respon
     if (error instanceof PlantError) throw new CommandFailure(`server answered ${error.status} ${error.errorCode}: ${error.problem.detail ?? error.problem.title ?? ''}`);
     throw error;
   }
+};
+
+/**
+ * The server a command talks to: `--url`, or else the local `plant serve` that holds the embedded
+ * database (its lock file says where it listens), or none (the command opens the database).
+ * For the local server, without --token or PLANT_TOKEN, the command mints a short-lived token
+ * with `roles` from the data directory's development secret, the one that server checks.
+ */
+export const serverFor = async (options: { url?: string | undefined; token?: string | undefined }, roles: readonly Role[]): Promise<PlantClient | undefined> => {
+  if (options.url !== undefined) return serverClient(options.url, options.token);
+  const config = loadConfig();
+  const url = localServerUrl(config);
+  if (url === undefined) return undefined;
+  process.stderr.write(`plant: the server at ${url} holds the embedded database; asking it\n`);
+  const token = options.token ?? process.env.PLANT_TOKEN;
+  if (token !== undefined && token !== '') return serverClient(url, token);
+  return createPlantClient({ baseUrl: url, token: await tokenService(config, resolveJwtSecret(config)).mint('cli', roles, 300) });
 };

@@ -97,7 +97,7 @@ export const buildDeps = (input: DepsInput): Deps => {
   const log: TransparencyLog = { store: new PgLogStore(db), signer: noteSigner, origin: config.LOG_ORIGIN, vkey: verifierKey(noteSigner) };
   const keys = new PgKeyRegistry(db);
   const accounts = new ServiceAccounts(db);
-  const tokens = tokenService(config, input.jwtSecret);
+  const tokens = tokenService(config, input.jwtSecret, (clientId) => accounts.isActive(clientId));
   const gate =
     config.GENESIS_WEBHOOK_URL === undefined || config.GENESIS_WEBHOOK_SECRET === undefined
       ? null

@@ -6,8 +6,9 @@ import type { Config } from './config.ts';
 const LOCAL_ISSUER = 'plant';
 const LOCAL_AUDIENCE = 'plant-api';
 
-export const tokenService = (config: Config, secret: string): TokenService =>
+export const tokenService = (config: Config, secret: string, accountActive?: (clientId: string) => Promise<boolean>): TokenService =>
   new TokenService({
+    accountActive,
     secret,
     issuer: config.JWT_JWKS_URL === undefined ? config.JWT_ISSUER : LOCAL_ISSUER,
     audience: config.JWT_JWKS_URL === undefined ? config.JWT_AUDIENCE : LOCAL_AUDIENCE,

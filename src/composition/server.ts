@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { DEMO_CATALOG } from '../catalog/demo-catalog.ts';
+import path from 'node:path';
+import { announceServer, dataDirHolder } from '../adapters/db/embedded-lock.ts';
 import { changedAnything, seedDemoCatalog } from '../core/use-cases/seed-catalog.ts';
 import { buildApp } from '../http/app.ts';
 import { startJobs } from '../jobs/job.ts';
@@ -52,6 +54,8 @@ export const startServer = async (config: Config): Promise<RunningServer> => {
     const jobs = serverJobs(deps);
     const stopJobs = startJobs(jobsNamed(jobs, deps, app.log));
     const address = await app.listen({ host: config.HOST, port: config.PORT });
+    // The CLI, run beside this server on the same data directory, finds it here and asks it.
+    if (deps.db.engine === 'pglite') announceServer(path.resolve(config.PLANT_DATA_DIR), address);
     return {
       address,
       app,
@@ -70,4 +74,13 @@ export const startServer = async (config: Config): Promise<RunningServer> => {
     await deps.close();
     throw error;
   }
+};
+
+/**
+ * The URL of the `plant serve` that holds this configuration's embedded database, if one does
+ * and it said where it listens; undefined for a server database (the CLI opens that itself).
+ */
+export const localServerUrl = (config: Config): string | undefined => {
+  if (config.DATABASE_URL !== undefined || config.APP_DATABASE_URL !== undefined) return undefined;
+  return dataDirHolder(path.resolve(config.PLANT_DATA_DIR))?.url;
 };

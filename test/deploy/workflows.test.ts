@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadConfig } from '../../src/composition/config.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the document's shape
@@ -75,5 +78,46 @@ describe('CI/CD workflows and the compose stack', () => {
     expect(s.plant?.depends_on).toEqual({ migrate: { condition: 'service_completed_successfully' }, redis: { condition: 'service_healthy' } });
     expect(s.plant?.environment?.APP_DATABASE_URL).toContain('plant_app');
     expect(s.plant?.environment?.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?/);
+  });
+});
+
+describe("the README's compose recipe, run short of Docker", () => {
+  const recipe = (): string[] => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Production-like local stack'));
+    const block = /```sh\n([\s\S]+?)\n```/.exec(section)?.[1];
+    if (block === undefined) throw new Error('compose recipe not found');
+    return block.split('\n');
+  };
+
+  it('makes every secret compose.yaml mounts, and the environment it demands gives a production config that starts', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'plant-compose-'));
+    try {
+      const lines = recipe();
+      const up = lines.pop() ?? '';
+      expect(up).toMatch(/docker compose up/);
+      // Every line before `docker compose up`, with the CLI as this checkout builds it.
+      const script = lines.join('\n').replaceAll('npx plant', `node ${path.join(root, 'bin/plant.js')}`);
+      execFileSync('bash', ['-euc', script], { cwd: dir, env: { ...process.env, PLANT_DATA_DIR: path.join(dir, 'data') }, stdio: 'pipe' });
+      const compose = yaml<{ secrets: Record<string, { file: string }>; services: Record<string, { environment?: Record<string, string>; secrets?: string[] }> }>('compose.yaml');
+      for (const [name, secret] of Object.entries(compose.secrets)) expect(existsSync(path.join(dir, secret.file)), `${name}: ${secret.file}`).toBe(true);
+
+      // The variables compose insists on (${VAR:?…}) are the ones the recipe's last line sets.
+      const demanded = new Set(Object.values(compose.services).flatMap((s) => Object.values(s.environment ?? {}).flatMap((v) => [...v.matchAll(/\$\{(\w+):\?/g)].map((m) => m[1] ?? ''))));
+      const given = new Set([...up.matchAll(/(\w+)=\$\(/g)].map((m) => m[1] ?? ''));
+      expect([...demanded].sort()).toEqual([...given].sort());
+
+      // Plant's production checks on the plant service's environment, secrets where compose mounts them.
+      const values: Record<string, string> = { JWT_SECRET: 'x'.repeat(48), DB_APP_PASSWORD: 'y'.repeat(24) };
+      const env = Object.fromEntries(
+        Object.entries(compose.services.plant?.environment ?? {}).map(([k, v]) => [
+          k,
+          v.replace(/\$\{(\w+)(?::[?-]([^}]*))?\}/g, (_, name: string, fallback: string | undefined) => values[name] ?? (v.includes(`${name}:-`) ? (fallback ?? '') : '')).replace(/^\/run\/secrets\/(\w+)$/, (_, s: string) => path.join(dir, compose.secrets[s]?.file ?? '')),
+        ]),
+      );
+      expect(() => loadConfig({ ...env, NODE_ENV: 'production' })).not.toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

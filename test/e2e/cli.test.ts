@@ -25,7 +25,7 @@ describe('the plant CLI, run as a real process', () => {
   });
 
   it('--help works on every command, and bad usage exits 2', () => {
-    for (const args of [[], ['serve'], ['migrate'], ['seed'], ['token'], ['keys'], ['keys', 'generate'], ['keys', 'list'], ['keys', 'retire'], ['keys', 'rotate'], ['audit'], ['audit', 'run'], ['audit', 'export'], ['status'], ['verify'], ['log'], ['log', 'checkpoint'], ['log', 'prove'], ['watch'], ['search'], ['worker'], ['embeddings'], ['embeddings', 'status'], ['embeddings', 'dead'], ['embeddings', 'retry'], ['embeddings', 'quality'], ['embeddings', 'reindex'], ['governance'], ['governance', 'queue'], ['governance', 'decisions']]) {
+    for (const args of [[], ['serve'], ['migrate'], ['seed'], ['token'], ['keys'], ['keys', 'generate'], ['keys', 'list'], ['keys', 'retire'], ['keys', 'rotate'], ['accounts'], ['accounts', 'create'], ['accounts', 'list'], ['accounts', 'show'], ['accounts', 'rotate-secret'], ['accounts', 'revoke'], ['audit'], ['audit', 'run'], ['audit', 'export'], ['status'], ['verify'], ['log'], ['log', 'checkpoint'], ['log', 'prove'], ['watch'], ['search'], ['worker'], ['embeddings'], ['embeddings', 'status'], ['embeddings', 'dead'], ['embeddings', 'retry'], ['embeddings', 'quality'], ['embeddings', 'reindex'], ['governance'], ['governance', 'queue'], ['governance', 'decisions']]) {
       const res = plant([...args, '--help']);
       expect(res.code, args.join(' ')).toBe(0);
       expect(res.out).toContain('Usage: plant');
@@ -51,7 +51,7 @@ describe('the plant CLI, run as a real process', () => {
   it('migrate, then seed (twice: the second changes nothing), then status', () => {
     const migrated = plant(['migrate', '--json']);
     expect(migrated.code, migrated.err).toBe(0);
-    expect(JSON.parse(migrated.out)).toMatchObject({ engine: 'pglite', applied: ['0001_ledger', '0002_service_accounts', '0003_transparency_log', '0004_search', '0005_review', '0006_four_eyes', '0007_decisions', '0008_database_checks', '0009_name_skeletons', '0010_webhooks', '0011_idempotency', '0012_retired_keys'], current_version: 12 });
+    expect(JSON.parse(migrated.out)).toMatchObject({ engine: 'pglite', applied: ['0001_ledger', '0002_service_accounts', '0003_transparency_log', '0004_search', '0005_review', '0006_four_eyes', '0007_decisions', '0008_database_checks', '0009_name_skeletons', '0010_webhooks', '0011_idempotency', '0012_retired_keys', '0013_service_account_lifecycle'], current_version: 13 });
     expect(plant(['migrate']).out).toContain('up to date');
 
     const seeded = plant(['seed']);
@@ -66,7 +66,7 @@ describe('the plant CLI, run as a real process', () => {
     expect(status.migrations.current).toBe(true);
     expect(status.counts).toEqual({ Agent: 50, Industry: 3, JobRole: 10, Skill: 19, Team: 6 });
     expect(status.signing_key.algorithm).toBe('Ed25519');
-    expect(plant(['status']).out).toMatch(/Migrations 12\/12 applied, current/);
+    expect(plant(['status']).out).toMatch(/Migrations 13\/13 applied, current/);
   });
 
   it('governance queue: empty on the demo catalog, as a table and as JSON; a bad --limit exits 1', () => {
@@ -163,6 +163,25 @@ describe('the plant CLI, run as a real process', () => {
     const configured = plant(['keys', 'rotate'], { SIGNING_KEY_FILE: keyFile });
     expect(configured.code).toBe(1);
     expect(configured.err).toContain('the signing key comes from configuration');
+  });
+
+  it('accounts: create (secret once), list, rotate-secret, revoke; a revoked account cannot be rotated', () => {
+    const created = plant(['accounts', 'create', 'cli-portal', '--role', 'reader', '--json']);
+    expect(created.code, created.err).toBe(0);
+    const { client_secret: first } = JSON.parse(created.out) as { client_secret: string };
+    expect(first.length).toBeGreaterThan(30);
+    expect(plant(['accounts', 'list']).out).toMatch(/^cli-portal\s+reader\s+\S+Z\s+-\s+-$/m);
+    const rotated = plant(['accounts', 'rotate-secret', 'cli-portal']);
+    expect(rotated.out).toContain('New secret for cli-portal');
+    expect(rotated.out).not.toContain(first);
+    expect(plant(['accounts', 'revoke', 'cli-portal']).out).toMatch(/^Revoked cli-portal at \S+Z; its tokens are refused from now on\.$/m);
+    const shown = JSON.parse(plant(['accounts', 'show', 'cli-portal', '--json']).out) as { disabled_at: string | null; secret_rotated_at: string | null };
+    expect(shown.disabled_at).toMatch(/Z$/);
+    expect(shown.secret_rotated_at).toMatch(/Z$/);
+    const again = plant(['accounts', 'rotate-secret', 'cli-portal']);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('is revoked');
+    expect(plant(['accounts', 'show', 'nobody-here']).code).toBe(1);
   });
 
   it('keys retire: stays published, refuses the key in use and unknown ids, and a server will not start on a retired key', () => {

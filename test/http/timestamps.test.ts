@@ -103,6 +103,7 @@ describe('every timestamp in every response is ISO 8601 UTC', () => {
       '/api/v1/webhooks/{id}': String(hook.id),
       '/api/v1/webhooks/{id}/deliveries': String(hook.id),
       '/api/v1/amendments/{hash}': agent.hash_chain_head,
+      '/api/v1/auth/service-accounts/{client_id}': 'timestamps-test',
     };
     const queries: Record<string, string> = {
       '/api/v1/search': 'q=agent',
@@ -116,7 +117,7 @@ describe('every timestamp in every response is ISO 8601 UTC', () => {
       const op = operations.get;
       const schema = op?.responses['200']?.content?.['application/json']?.schema;
       if (op === undefined || schema === undefined || path.endsWith('/stream')) continue;
-      const url = path.replace(/\{(id|hash)\}/, ids[path] ?? (path.includes('{') ? g.skill.id : ''));
+      const url = path.replace(/\{\w+\}/, ids[path] ?? (path.includes('{') ? g.skill.id : ''));
       const res = await api.app.inject({ method: 'GET', url: `${url}${queries[path] === undefined ? '' : `?${queries[path]}`}`, headers: admin });
       expect(res.statusCode, `GET ${url}: ${res.body.slice(0, 300)}`).toBe(200);
       seen.push(...timestamps(schema, res.json(), `GET ${path}`));

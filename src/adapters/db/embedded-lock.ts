@@ -1,4 +1,4 @@
-import { openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 const alive = (pid: number): boolean => {
@@ -8,6 +8,43 @@ const alive = (pid: number): boolean => {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+};
+
+export interface LockHolder {
+  pid: number;
+  /** Where the holder serves the API, once it listens (`plant serve`). */
+  url?: string;
+}
+
+/** The lock's content: a bare pid (any opener), or JSON with the URL a server listens on. */
+const readHolder = (file: string): LockHolder | undefined => {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+  if (/^\d+$/.test(text)) return { pid: Number(text) };
+  try {
+    const parsed = JSON.parse(text) as { pid?: unknown; url?: unknown };
+    if (typeof parsed.pid !== 'number') return undefined;
+    return typeof parsed.url === 'string' ? { pid: parsed.pid, url: parsed.url } : { pid: parsed.pid };
+  } catch {
+    return undefined;
+  }
+};
+
+/** The live process holding the embedded database in `dataDir`, if any (and its URL, if it serves). */
+export const dataDirHolder = (dataDir: string): LockHolder | undefined => {
+  const holder = readHolder(path.join(dataDir, 'plant.lock'));
+  return holder !== undefined && holder.pid !== process.pid && alive(holder.pid) ? holder : undefined;
+};
+
+/** A server that holds the lock says where it listens, so the CLI can talk to it instead. */
+export const announceServer = (dataDir: string, url: string): void => {
+  const file = path.join(dataDir, 'plant.lock');
+  if (readHolder(file)?.pid !== process.pid) return;
+  writeFileSync(file, JSON.stringify({ pid: process.pid, url }), { mode: 0o600 });
 };
 
 /**
@@ -27,10 +64,10 @@ export const lockDataDir = (dataDir: string): (() => void) => {
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(holder) && holder !== process.pid && alive(holder)) {
+      const holder = readHolder(file)?.pid;
+      if (holder !== undefined && holder !== process.pid && alive(holder)) {
         throw new Error(
-          `the embedded database in ${dataDir} is in use by process ${holder} (a running \`plant serve\`?); stop it, or talk to the server with --url`,
+          `the embedded database in ${dataDir} is in use by process ${holder} (a running \`plant serve\`?); this command needs the database itself: stop the server first (search, watch, governance, audit, log, keys retire and accounts ask a running server instead)`,
         );
       }
       rmSync(file, { force: true });

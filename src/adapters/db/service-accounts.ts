@@ -11,6 +11,10 @@ const ARGON = { algorithm: 2 } as const;
 // Verified when the client id is unknown, so a miss costs the same time as a wrong secret.
 let decoy: Promise<string> | undefined;
 
+const COLUMNS = 'client_id, roles, description, created_at, disabled_at, secret_rotated_at';
+
+const notFound = (clientId: string): DomainError => new DomainError('ACCOUNT_NOT_FOUND', `No service account has the client id ${clientId}`);
+
 export class ServiceAccounts implements ServiceAccountStore {
   constructor(private readonly pool: SqlPool) {}
 
@@ -24,7 +28,7 @@ export class ServiceAccounts implements ServiceAccountStore {
         return (
           await tx.query<ServiceAccount>(
             `INSERT INTO service_accounts (client_id, secret_hash, roles, description, created_by) VALUES ($1, $2, $3, $4, $5)
-             RETURNING client_id, roles, description, created_at, disabled_at`,
+             RETURNING ${COLUMNS}`,
             [input.client_id, secretHash, input.roles, input.description ?? null, actor.subject],
           )
         ).rows;
@@ -55,5 +59,52 @@ export class ServiceAccounts implements ServiceAccountStore {
     }
     const ok = await verify(row.secret_hash, secret).catch(() => false);
     return ok && row.disabled_at === null ? row.roles : null;
+  }
+
+  async list(): Promise<ServiceAccount[]> {
+    return (await this.pool.query<ServiceAccount>(`SELECT ${COLUMNS} FROM service_accounts ORDER BY created_at, client_id`)).rows;
+  }
+
+  async get(clientId: string): Promise<ServiceAccount | undefined> {
+    return (await this.pool.query<ServiceAccount>(`SELECT ${COLUMNS} FROM service_accounts WHERE client_id = $1`, [clientId])).rows[0];
+  }
+
+  async rotateSecret(actor: Actor, clientId: string): Promise<{ account: ServiceAccount; secret: string }> {
+    const current = await this.get(clientId);
+    if (current === undefined) throw notFound(clientId);
+    if (current.disabled_at !== null) throw new DomainError('INVALID_STATE', `Service account ${clientId} is revoked; create a new one`);
+    const secret = randomBytes(32).toString('base64url');
+    const secretHash = await hash(secret, ARGON);
+    const account = await this.update(actor, clientId, 'secret_hash = $2, secret_rotated_at = now()', [secretHash]);
+    return { account, secret };
+  }
+
+  async revoke(actor: Actor, clientId: string): Promise<ServiceAccount> {
+    const current = await this.get(clientId);
+    if (current === undefined) throw notFound(clientId);
+    if (current.disabled_at !== null) return current;
+    return this.update(actor, clientId, 'disabled_at = now()', []);
+  }
+
+  async isActive(clientId: string): Promise<boolean> {
+    const { rows } = await this.pool.query<{ active: boolean }>('SELECT disabled_at IS NULL AS active FROM service_accounts WHERE client_id = $1', [clientId]);
+    return rows[0]?.active === true;
+  }
+
+  private async update(actor: Actor, clientId: string, set: string, params: unknown[]): Promise<ServiceAccount> {
+    try {
+      const rows = await this.pool.transaction(async (tx) => {
+        await setActor(tx, actor);
+        return (await tx.query<ServiceAccount>(`UPDATE service_accounts SET ${set} WHERE client_id = $1 RETURNING ${COLUMNS}`, [clientId, ...params])).rows;
+      });
+      const account = rows[0];
+      if (account === undefined) throw notFound(clientId);
+      return account;
+    } catch (error) {
+      const { code } = sqlError(error);
+      if (code === '42501') throw new DomainError('FORBIDDEN', 'Only admin may change service accounts');
+      if (code === 'PL011') throw new DomainError('INVALID_STATE', `Service account ${clientId} is revoked; create a new one`);
+      throw error;
+    }
   }
 }

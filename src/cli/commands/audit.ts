@@ -5,7 +5,7 @@ import { ENTITY_KINDS, isKind, type EntityKind } from '../../core/entity.ts';
 import { runAudit, type AuditReport } from '../../core/use-cases/audit.ts';
 import { buildExportBundle } from '../../core/use-cases/export-bundle.ts';
 import { progress } from '../progress.ts';
-import { answer, serverClient } from '../server.ts';
+import { answer, serverFor } from '../server.ts';
 import { CommandFailure, print, printJson, table, withContext } from '../shared.ts';
 import { auditCsv } from '../../presentation.ts';
 
@@ -66,9 +66,10 @@ export const registerAudit = (program: Command): void => {
     .action(async (options: { kind?: string; entity?: string; json?: boolean; url?: string; token?: string }) => {
       const kind = kindOption(options.kind);
       let report: Summary;
-      if (options.url !== undefined) {
+      const server = await serverFor(options, ['auditor']);
+      if (server !== undefined) {
         const query = { ...(kind === undefined ? {} : { entity_type: kind }), ...(options.entity === undefined ? {} : { entity_id: options.entity }) };
-        report = (await answer(serverClient(options.url, options.token).api.POST('/api/v1/audit/run', { body: query }))) as unknown as Summary;
+        report = (await answer(server.api.POST('/api/v1/audit/run', { body: query }))) as unknown as Summary;
       } else {
         report = await withContext(async (ctx) => {
           const bar = progress('Auditing');
@@ -108,10 +109,11 @@ export const registerAudit = (program: Command): void => {
       if (bad !== undefined) throw new CommandFailure(`--entity ${bad} is not a UUID`);
       if (kind !== undefined && entityIds !== undefined) throw new CommandFailure('use --kind or --entity, not both');
       let text: string;
-      if (options.url !== undefined) {
+      const server = await serverFor(options, ['auditor']);
+      if (server !== undefined) {
         const format: 'json' | 'csv' = options.format === 'csv' ? 'csv' : 'json';
         const query = { format, ...(kind === undefined ? {} : { entity_type: kind }), ...(entityIds === undefined ? {} : { entity_id: entityIds }) };
-        text = await answer(serverClient(options.url, options.token).api.GET('/api/v1/audit/export', { params: { query }, parseAs: 'text' }));
+        text = await answer(server.api.GET('/api/v1/audit/export', { params: { query }, parseAs: 'text' }));
       } else {
         text = await withContext(async (ctx) => {
           const bar = progress('Exporting');

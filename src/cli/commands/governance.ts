@@ -3,7 +3,7 @@ import { validate as isUuid } from 'uuid';
 import { DECISION_OPERATIONS, isDecisionOperation } from '../../core/governance.ts';
 import { listDecisions, type DecisionPage } from '../../core/use-cases/decisions.ts';
 import { governanceQueue, type QueueItem, type QueuePage } from '../../core/use-cases/governance-queue.ts';
-import { answer, serverClient } from '../server.ts';
+import { answer, serverFor } from '../server.ts';
 import { CommandFailure, print, printJson, table, withContext } from '../shared.ts';
 
 const why = (i: QueueItem): string => {
@@ -48,9 +48,10 @@ export const registerGovernance = (program: Command): void => {
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new CommandFailure('--limit must be an integer from 1 to 200');
       let page: QueuePage;
-      if (options.url !== undefined) {
+      const server = await serverFor(options, ['reader']);
+      if (server !== undefined) {
         const query = { limit, ...(options.cursor === undefined ? {} : { cursor: options.cursor }) };
-        page = (await answer(serverClient(options.url, options.token).api.GET('/api/v1/governance/queue', { params: { query } }))) as QueuePage;
+        page = (await answer(server.api.GET('/api/v1/governance/queue', { params: { query } }))) as QueuePage;
       } else {
         page = await withContext(({ write }) => governanceQueue(write, { limit, cursor: options.cursor }));
       }
@@ -78,10 +79,11 @@ export const registerGovernance = (program: Command): void => {
       if (o.entity !== undefined && !isUuid(o.entity)) throw new CommandFailure(`--entity ${o.entity} is not a UUID`);
       const query = { entityId: o.entity, actor: o.actor, operation: o.operation, q: o.query, since: o.since, cursor: o.cursor, limit };
       let page: DecisionPage;
-      if (o.url !== undefined) {
+      const server = await serverFor(o, ['reader']);
+      if (server !== undefined) {
         const named = { entity_id: o.entity, actor: o.actor, operation: o.operation, q: o.query, since: o.since, cursor: o.cursor };
         const params = { limit, ...Object.fromEntries(Object.entries(named).filter(([, value]) => value !== undefined)) };
-        page = await answer(serverClient(o.url, o.token).api.GET('/api/v1/governance/decisions', { params: { query: params } }));
+        page = await answer(server.api.GET('/api/v1/governance/decisions', { params: { query: params } }));
       } else {
         page = await withContext(({ store }) => listDecisions(store, query));
       }

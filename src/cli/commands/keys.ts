@@ -4,7 +4,7 @@ import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from '../../core/amendm
 import { generateSigningKey, rotateDevSigningKey } from '../../composition/keys.ts';
 import { publishKeyAsOwner } from '../../composition/resources.ts';
 import { retireSigningKey } from '../../core/use-cases/keys.ts';
-import { answer, serverClient } from '../server.ts';
+import { answer, serverFor } from '../server.ts';
 import { CommandFailure, print, printJson, table, withContext } from '../shared.ts';
 
 const algorithmOption = (value: string): SignatureAlgorithm => {
@@ -57,13 +57,14 @@ export const registerKeys = (program: Command): void => {
     .option('--url <url>', 'retire through a running server (admin token in --token or $PLANT_TOKEN)')
     .option('--token <token>', 'bearer token for --url (default: $PLANT_TOKEN)')
     .action(async (kid: string, options: { json?: boolean; url?: string; token?: string }) => {
+      const server = await serverFor(options, ['admin']);
       const retired =
-        options.url === undefined
+        server === undefined
           ? await withContext(async (ctx) => {
               const key = await retireSigningKey({ keys: ctx.keys, signingKeyId: ctx.signingKey.keyId }, kid);
               return { key_id: key.keyId, algorithm: key.algorithm, created_at: key.createdAt, retired_at: key.retiredAt };
             })
-          : await answer(serverClient(options.url, options.token).api.POST('/api/v1/keys/{kid}/retire', { params: { path: { kid } } }));
+          : await answer(server.api.POST('/api/v1/keys/{kid}/retire', { params: { path: { kid } } }));
       if (options.json === true) printJson(retired);
       else print(`Key ${retired.key_id} retired at ${String(retired.retired_at)}; it stays published, so what it signed still verifies.`);
     });

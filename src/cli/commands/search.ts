@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { search, searchStatuses } from '../../core/use-cases/search.ts';
-import { answer, serverClient } from '../server.ts';
+import { answer, serverFor } from '../server.ts';
 import { CommandFailure, print, printJson, table, withContext } from '../shared.ts';
 import { STATUSES, type Status, SEARCHABLE_KINDS, type SearchableKind } from '../../core/entity.ts';
 import { searchView } from '../../presentation.ts';
@@ -52,7 +52,8 @@ export const registerSearch = (program: Command): void => {
         throw new CommandFailure(`--status must be 'any' or one of ${STATUSES.join(', ')}`);
       }
       let view: View;
-      if (options.url !== undefined) {
+      const server = await serverFor(options, ['reader']);
+      if (server !== undefined) {
         const params = {
           q: query,
           limit,
@@ -61,7 +62,7 @@ export const registerSearch = (program: Command): void => {
           ...(options.industry === undefined ? {} : { industry_id: options.industry }),
           ...(options.certifiedOnly === true ? { certified_only: true } : {}),
         };
-        view = await answer(serverClient(options.url, options.token).api.GET('/api/v1/search', { params: { query: params } }));
+        view = await answer(server.api.GET('/api/v1/search', { params: { query: params } }));
       } else {
         view = await withContext(async ({ embeddings }) => {
           const result = await search(

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ENTITY_KINDS, type EntityKind } from '../../core/entity.ts';
 import { MAX_WAIT_SECONDS, readChanges, type ChangesPage } from '../../core/use-cases/changes.ts';
 import type { ChangeRow } from '../../core/ports/log.ts';
-import { answer, serverClient } from '../server.ts';
+import { answer, serverFor } from '../server.ts';
 import { CommandFailure, print, withContext } from '../shared.ts';
 
 interface WatchOptions {
@@ -64,9 +64,8 @@ export const registerWatch = (program: Command): void => {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
-        const url = options.url;
-        if (url !== undefined) {
-          const plant = serverClient(url, options.token);
+        const plant = await serverFor(options, ['reader']);
+        if (plant !== undefined) {
           await follow(
             async (after) => {
               const query = { limit: 1000, wait: MAX_WAIT_SECONDS, ...(after === undefined ? {} : { after }), ...(kind === undefined ? {} : { kind }) };

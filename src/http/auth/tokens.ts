@@ -1,4 +1,4 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
+import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { PlantError, TransportError } from '../../core/errors.ts';
 import { isRole, type Role } from '../../core/roles.ts';
@@ -11,6 +11,11 @@ export interface TokenSettings {
   audience: string;
   /** An external OIDC issuer whose asymmetric tokens are accepted too. */
   oidc?: { jwksUrl: string; issuer: string; audience: string; rolesClaim: string } | undefined;
+  /**
+   * Whether a service account's tokens are still honoured. Asked on every request that carries
+   * one (a primary-key read), never cached: a revoked account's tokens stop working at once.
+   */
+  accountActive?: ((clientId: string) => Promise<boolean>) | undefined;
 }
 
 export const TOKEN_TTL_SECONDS = 30 * 60;
@@ -51,7 +56,7 @@ export class TokenService {
   // A KeyObject, built once: handing jose raw bytes makes it import the key on every verify.
   private readonly key: KeyObject;
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
-  private readonly verified = new Map<string, { actor: Actor; until: number }>();
+  private readonly verified = new Map<string, { actor: Actor; clientId: string | undefined; until: number }>();
 
   constructor(private readonly settings: TokenSettings) {
     this.key = createSecretKey(Buffer.from(settings.secret, 'utf8'));
@@ -64,22 +69,31 @@ export class TokenService {
    */
   async verify(token: string): Promise<Actor> {
     const now = Date.now();
-    const hit = this.verified.get(token);
-    if (hit !== undefined) {
-      if (hit.until > now) return hit.actor;
+    let hit = this.verified.get(token);
+    if (hit !== undefined && hit.until <= now) {
       this.verified.delete(token);
+      hit = undefined;
     }
-    const { actor, exp } = await this.verifyFresh(token);
-    if (this.verified.size >= CACHE_MAX) {
-      const oldest = this.verified.keys().next().value;
-      if (oldest !== undefined) this.verified.delete(oldest);
+    if (hit === undefined) {
+      const { actor, exp, clientId } = await this.verifyFresh(token);
+      if (this.verified.size >= CACHE_MAX) {
+        const oldest = this.verified.keys().next().value;
+        if (oldest !== undefined) this.verified.delete(oldest);
+      }
+      hit = { actor, clientId, until: Math.min(exp * 1000, now + CACHE_SECONDS * 1000) };
+      this.verified.set(token, hit);
     }
-    this.verified.set(token, { actor, until: Math.min(exp * 1000, now + CACHE_SECONDS * 1000) });
-    return actor;
+    // The signature is remembered; the account's standing is not.
+    if (hit.clientId !== undefined && this.settings.accountActive !== undefined && !(await this.settings.accountActive(hit.clientId))) {
+      throw unauthenticated('The service account this token was issued to is revoked');
+    }
+    return hit.actor;
   }
 
-  async mint(subject: string, roles: readonly Role[], ttlSeconds = TOKEN_TTL_SECONDS): Promise<string> {
-    return new SignJWT({ roles: [...roles] })
+  /** A token for `subject`; `clientId` marks one issued to a service account (RFC 9068's client_id). */
+  async mint(subject: string, roles: readonly Role[], ttlSeconds = TOKEN_TTL_SECONDS, clientId?: string): Promise<string> {
+    return new SignJWT({ roles: [...roles], ...(clientId === undefined ? {} : { client_id: clientId }) })
+      .setJti(randomUUID())
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(subject)
       .setIssuer(this.settings.issuer)
@@ -90,7 +104,7 @@ export class TokenService {
       .sign(this.key);
   }
 
-  private async verifyFresh(token: string): Promise<{ actor: Actor; exp: number }> {
+  private async verifyFresh(token: string): Promise<{ actor: Actor; exp: number; clientId?: string | undefined }> {
     let alg: string | undefined;
     try {
       alg = decodeProtectedHeader(token).alg;
@@ -105,7 +119,8 @@ export class TokenService {
           audience: this.settings.audience,
           requiredClaims: ['sub', 'exp'],
         });
-        return { actor: { subject: payload.sub ?? '', roles: rolesFrom(payload, 'roles') }, exp: payload.exp ?? 0 };
+        const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
+        return { actor: { subject: payload.sub ?? '', roles: rolesFrom(payload, 'roles') }, exp: payload.exp ?? 0, clientId };
       }
       const oidc = this.settings.oidc;
       if (this.jwks === undefined || oidc === undefined) throw unauthenticated(`Tokens signed with ${String(alg)} are not accepted`);

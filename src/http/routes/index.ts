@@ -11,6 +11,10 @@ import { registerExport } from './audit/export.ts';
 import { registerRunAudit } from './audit/run-audit.ts';
 import { registerTampering } from './audit/tampering.ts';
 import { registerPostServiceAccount } from './auth/post-service-account.ts';
+import { registerGetServiceAccount } from './auth/get-service-account.ts';
+import { registerListServiceAccounts } from './auth/list-service-accounts.ts';
+import { registerRevokeServiceAccount } from './auth/revoke-service-account.ts';
+import { registerRotateServiceAccount } from './auth/rotate-service-account.ts';
 import { registerPostToken } from './auth/post-token.ts';
 import { registerArchive } from './entities/archive.ts';
 import { registerDelete } from './entities/delete.ts';
@@ -133,4 +137,8 @@ export const registerRoutes = (app: FastifyInstance, deps: ApiDeps, holdLimitMs:
 
   registerPostToken(app, deps);
   registerPostServiceAccount(app, deps);
+  registerListServiceAccounts(app, deps);
+  registerGetServiceAccount(app, deps);
+  registerRotateServiceAccount(app, deps);
+  registerRevokeServiceAccount(app, deps);
 };

@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox';
 import { ROLES } from '../../../core/roles.ts';
 import { actorOf } from '../../auth/guard.ts';
 import type { ApiDeps } from '../../deps.ts';
+import { WithSecret } from '../../schemas/accounts.ts';
 import { errorResponses } from '../../schemas/common.ts';
 
 const Body = Type.Object(
@@ -14,13 +15,6 @@ const Body = Type.Object(
   { additionalProperties: false },
 );
 
-const Created = Type.Object({
-  client_id: Type.String(),
-  client_secret: Type.String({ description: 'Shown once; only its argon2id hash is stored' }),
-  roles: Type.Array(Type.String()),
-  description: Type.Union([Type.String(), Type.Null()]),
-  created_at: Type.String({ format: 'date-time' }),
-});
 
 export const registerPostServiceAccount = (app: FastifyInstance, deps: Pick<ApiDeps, 'accounts'>): void => {
   app.post(
@@ -31,7 +25,7 @@ export const registerPostServiceAccount = (app: FastifyInstance, deps: Pick<ApiD
         tags: ['auth'],
         summary: 'Create a service account (admin); the secret is returned once',
         body: Body,
-        response: { 201: Created, ...errorResponses(401, 403, 409, 422) },
+        response: { 201: WithSecret, ...errorResponses(401, 403, 409, 422) },
       },
     },
     async (request, reply) => {

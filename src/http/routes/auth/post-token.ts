@@ -37,7 +37,7 @@ export const registerPostToken = (app: FastifyInstance, deps: Pick<ApiDeps, 'acc
       const body = request.body as Static<typeof Body>;
       const roles = await deps.accounts.authenticate(body.client_id, body.client_secret);
       if (roles === null) throw new TransportError('UNAUTHENTICATED', 'Unknown client or wrong secret');
-      const token = await deps.tokens.mint(body.client_id, roles, TOKEN_TTL_SECONDS);
+      const token = await deps.tokens.mint(body.client_id, roles, TOKEN_TTL_SECONDS, body.client_id);
       return reply.header('cache-control', 'no-store').send({ access_token: token, token_type: 'Bearer', expires_in: TOKEN_TTL_SECONDS, scope: roles.join(' ') });
     },
   );

@@ -1,0 +1,63 @@
+import { execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServe, stopServe } from '../support/serve.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const run = promisify(execFile);
+
+// `npm start` in one terminal, the auditor's commands in another: the embedded database is the
+// server's, and the CLI finds the server through the data directory's lock file.
+describe('the CLI beside `plant serve` on the embedded database, with no flag', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'plant-beside-'));
+  const env = { ...process.env, PLANT_DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '', SIGNING_ALGORITHM: 'Ed25519', LOG_LEVEL: 'warn', PLANT_TOKEN: '', EMBEDDINGS_WORKER: 'false' };
+  let server: ChildProcess;
+  let url = '';
+  const plant = async (args: string[]): Promise<{ code: number; out: string; err: string }> => {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [path.join(root, 'bin/plant.js'), ...args], { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 });
+      return { code: 0, out: stdout, err: stderr };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, out: e.stdout, err: e.stderr };
+    }
+  };
+  beforeAll(async () => {
+    ({ child: server, url } = await startServe({ ...env, PORT: '0' }));
+  });
+  afterAll(async () => {
+    await stopServe(server);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("the README's auditor steps run verbatim while the server holds the database", async () => {
+    // The README's lines, in the directory whose data the server holds.
+    const saved = await plant(['log', 'checkpoint', '--out', 'saved.note']);
+    expect(saved.code, saved.err).toBe(0);
+    expect(saved.err).toContain(`the server at ${url} holds the embedded database; asking it`);
+    expect(readFileSync(path.join(dir, 'saved.note'), 'utf8')).toMatch(/^localhost\/plant-log\n\d+\n/);
+    const exported = await plant(['audit', 'export', '--out', 'bundle.json']);
+    expect(exported.code, exported.err).toBe(0);
+    const verified = await plant(['verify', 'bundle.json', '--against', 'saved.note']);
+    expect(verified.code, verified.out).toBe(0);
+    expect(verified.out).toContain('Everything verifies.');
+  });
+
+  it('reads, proofs and admin commands go to the server too; a command with no server mode says what to do', async () => {
+    const queue = await plant(['governance', 'queue', '--json']);
+    expect(queue.code, queue.err).toBe(0);
+    expect(JSON.parse(queue.out)).toEqual({ items: [], next_cursor: null });
+    const proof = await plant(['log', 'prove', '--leaf-index', '0']);
+    expect(proof.code, proof.err).toBe(0);
+    expect(JSON.parse(proof.out)).toMatchObject({ leaf_index: 0, proof: expect.any(Array) as unknown });
+    const unknown = await plant(['keys', 'retire', 'A'.repeat(43)]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('server answered 404 KEY_NOT_FOUND');
+    const status = await plant(['status']);
+    expect(status.code).toBe(1);
+    expect(status.err).toContain('is in use by process');
+  });
+});
