@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import { createPlantClient, PlantError, unwrap, type PlantClient } from '@plant/client';
 import { loadConfig } from '../composition/config.ts';
 import { tokenService } from '../composition/http.ts';
-import { resolveJwtSecret } from '../composition/resources.ts';
+import { jwtSecretFile, resolveJwtSecret } from '../composition/resources.ts';
 import { localServerUrl } from '../composition/server.ts';
 import type { Role } from '../core/roles.ts';
 import { CommandFailure } from './shared.ts';
@@ -40,5 +41,9 @@ export const serverFor = async (options: { url?: string | undefined; token?: str
   process.stderr.write(`plant: the server at ${url} holds the embedded database; asking it\n`);
   const token = options.token ?? process.env.PLANT_TOKEN;
   if (token !== undefined && token !== '') return serverClient(url, token);
+  // Never make a secret here: one the server does not have would only mint refused tokens.
+  if (config.JWT_SECRET === undefined && !existsSync(jwtSecretFile(config))) {
+    throw new CommandFailure(`the server at ${url} holds the embedded database and its tokens are not signed with a secret here: pass --token or set PLANT_TOKEN`);
+  }
   return createPlantClient({ baseUrl: url, token: await tokenService(config, resolveJwtSecret(config)).mint('cli', roles, 300) });
 };

@@ -1,5 +1,5 @@
 import { execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -56,8 +56,26 @@ describe('the CLI beside `plant serve` on the embedded database, with no flag', 
     const unknown = await plant(['keys', 'retire', 'A'.repeat(43)]);
     expect(unknown.code).toBe(1);
     expect(unknown.err).toContain('server answered 404 KEY_NOT_FOUND');
+    const keys = await plant(['keys', 'list', '--json']);
+    expect(keys.code, keys.err).toBe(0);
+    const listed = JSON.parse(keys.out) as { algorithm: string; created_at: string; current: boolean }[];
+    expect(listed.filter((k) => k.current)).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ algorithm: 'Ed25519', created_at: expect.stringMatching(/Z$/) as unknown });
     const status = await plant(['status']);
     expect(status.code).toBe(1);
     expect(status.err).toContain('is in use by process');
+  });
+
+  it('without the secret the server checks, the CLI asks for a token and makes no secret of its own', async () => {
+    const secret = path.join(dir, 'data', 'jwt-secret');
+    renameSync(secret, `${secret}.away`);
+    try {
+      const refused = await plant(['governance', 'queue']);
+      expect(refused.code).toBe(1);
+      expect(refused.err).toContain('pass --token or set PLANT_TOKEN');
+      expect(existsSync(secret)).toBe(false);
+    } finally {
+      renameSync(`${secret}.away`, secret);
+    }
   });
 });

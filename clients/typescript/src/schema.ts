@@ -3449,7 +3449,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description Public JWKs (kid = RFC 7638 thumbprint), current and retired, so every amendment can be verified */
+                            /** @description Public JWKs (kid = RFC 7638 thumbprint), current and retired, so every amendment can be verified; each with created_at, retired_at and current (whether this server signs with it) */
                             keys: {
                                 [key: string]: unknown;
                             }[];

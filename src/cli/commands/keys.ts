@@ -34,19 +34,24 @@ export const registerKeys = (program: Command): void => {
     .command('list')
     .description('List published public keys (current and retired)')
     .option('--json', 'print as JSON')
-    .action(async (options: { json?: boolean }) => {
-      await withContext(async (ctx) => {
-        const published = await ctx.keys.list();
-        const rows = published.map((k) => ({
-          key_id: k.keyId,
-          algorithm: k.algorithm,
-          created_at: k.createdAt,
-          retired_at: k.retiredAt,
-          current: k.keyId === ctx.signingKey.keyId,
-        }));
-        if (options.json === true) printJson(rows);
-        else print(table(['KEY ID', 'ALGORITHM', 'CREATED', 'RETIRED', 'CURRENT'], rows.map((r) => [r.key_id, r.algorithm, r.created_at, r.retired_at ?? '-', r.current ? 'yes' : ''])));
-      });
+    .option('--url <url>', 'the keys a running server publishes (no token needed where verification material is public)')
+    .option('--token <token>', 'bearer token for --url (default: $PLANT_TOKEN)')
+    .action(async (options: { json?: boolean; url?: string; token?: string }) => {
+      const server = await serverFor(options, ['reader']);
+      const rows =
+        server === undefined
+          ? await withContext(async (ctx) =>
+              (await ctx.keys.list()).map((k) => ({ key_id: k.keyId, algorithm: k.algorithm, created_at: k.createdAt, retired_at: k.retiredAt, current: k.keyId === ctx.signingKey.keyId })),
+            )
+          : (await answer(server.api.GET('/api/v1/keys'))).keys.map((k) => ({
+              key_id: String(k.kid),
+              algorithm: k.kty === 'RSA' ? 'RSA-PSS-SHA256' : 'Ed25519',
+              created_at: String(k.created_at),
+              retired_at: typeof k.retired_at === 'string' ? k.retired_at : null,
+              current: k.current === true,
+            }));
+      if (options.json === true) printJson(rows);
+      else print(table(['KEY ID', 'ALGORITHM', 'CREATED', 'RETIRED', 'CURRENT'], rows.map((r) => [r.key_id, r.algorithm, r.created_at, r.retired_at ?? '-', r.current ? 'yes' : ''])));
     });
 
   keys
