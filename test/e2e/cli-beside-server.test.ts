@@ -62,8 +62,13 @@ describe('the CLI beside `plant serve` on the embedded database, with no flag', 
     expect(listed.filter((k) => k.current)).toHaveLength(1);
     expect(listed[0]).toMatchObject({ algorithm: 'Ed25519', created_at: expect.stringMatching(/Z$/) as unknown });
     const status = await plant(['status']);
-    expect(status.code).toBe(1);
-    expect(status.err).toContain('is in use by process');
+    expect(status.code, status.err).toBe(0);
+    expect(status.out).toContain(`Database   pglite (${url}), reachable`);
+    expect(status.out).toMatch(/Migrations (\d+)\/\1 applied, current/);
+    expect((JSON.parse((await plant(['status', '--json'])).out) as { counts: Record<string, number> }).counts).toEqual({ Agent: 50, Industry: 3, JobRole: 10, Skill: 19, Team: 6 });
+    const seed = await plant(['seed']);
+    expect(seed.code).toBe(1);
+    expect(seed.err).toContain('is in use by process');
   });
 
   it('without the secret the server checks, the CLI asks for a token and makes no secret of its own', async () => {

@@ -3484,6 +3484,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What `plant status` shows: database, migrations, entity counts per kind, signing keys */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            database: {
+                                engine: string;
+                                reachable: boolean;
+                            };
+                            migrations: {
+                                current: boolean;
+                                applied: number;
+                                expected: number;
+                            };
+                            /** @description entities per kind, deleted ones included */
+                            counts: {
+                                [key: string]: number;
+                            };
+                            signing_key: {
+                                key_id: string;
+                                algorithm: string | null;
+                            };
+                            published_keys: {
+                                key_id: string;
+                                algorithm: string;
+                                retired_at: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/keys/{kid}/retire": {
         parameters: {
             query?: never;

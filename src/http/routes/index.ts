@@ -43,6 +43,7 @@ import { registerGetQueue } from './governance/get-queue.ts';
 import { registerGetHealth } from './health/get-health.ts';
 import { registerGetReady } from './health/get-ready.ts';
 import { registerGetKeys } from './keys/get-keys.ts';
+import { registerGetStatus } from './status/get-status.ts';
 import { registerRetireKey } from './keys/retire-key.ts';
 import { registerGetAmendment } from './amendments/get-amendment.ts';
 import { registerGetChanges } from './changes/get-changes.ts';
@@ -117,6 +118,7 @@ export const registerRoutes = (app: FastifyInstance, deps: ApiDeps, holdLimitMs:
   registerExport(app, deps);
 
   registerGetKeys(app, deps);
+  registerGetStatus(app, deps);
   registerRetireKey(app, deps);
   registerGetCheckpoint(app, deps);
   registerGetInclusion(app, deps);
