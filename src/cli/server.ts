@@ -33,17 +33,20 @@ export const answer = async <R extends { data?: unknown; error?: unknown; respon
  * For the local server, without --token or PLANT_TOKEN, the command mints a short-lived token
  * with `roles` from the data directory's development secret, the one that server checks.
  */
-export const serverFor = async (options: { url?: string | undefined; token?: string | undefined }, roles: readonly Role[]): Promise<PlantClient | undefined> => {
-  if (options.url !== undefined) return serverClient(options.url, options.token);
+/** A client of the server a command talks to, with the address it was found at. */
+export type ServerClient = PlantClient & { url: string };
+
+export const serverFor = async (options: { url?: string | undefined; token?: string | undefined }, roles: readonly Role[]): Promise<ServerClient | undefined> => {
+  if (options.url !== undefined) return { ...serverClient(options.url, options.token), url: options.url };
   const config = loadConfig();
   const url = localServerUrl(config);
   if (url === undefined) return undefined;
   process.stderr.write(`plant: the server at ${url} holds the embedded database; asking it\n`);
   const token = options.token ?? process.env.PLANT_TOKEN;
-  if (token !== undefined && token !== '') return serverClient(url, token);
+  if (token !== undefined && token !== '') return { ...serverClient(url, token), url };
   // Never make a secret here: one the server does not have would only mint refused tokens.
   if (config.JWT_SECRET === undefined && !existsSync(jwtSecretFile(config))) {
     throw new CommandFailure(`the server at ${url} holds the embedded database and its tokens are not signed with a secret here: pass --token or set PLANT_TOKEN`);
   }
-  return createPlantClient({ baseUrl: url, token: await tokenService(config, resolveJwtSecret(config)).mint('cli', roles, 300) });
+  return { ...createPlantClient({ baseUrl: url, token: await tokenService(config, resolveJwtSecret(config)).mint('cli', roles, 300) }), url };
 };

@@ -96,15 +96,17 @@ describe.skipIf(browserMissing() || !(await postgresReachable()))('verifyEntity 
     }, { id, logKey });
 
   it('verifies a skill with WebCrypto in the page, and names the step tampering broke', async () => {
-    const { id, logKey } = await page.evaluate(async () => {
+    const { id, logKey, alg } = await page.evaluate(async () => {
       const { plant } = globalThis as unknown as InPage;
       const { data } = await plant.api.POST('/api/v1/genesis/skills', { body: { name: 'Browser skill', description: 'verified in Chromium', category: 'technical' } });
       const checkpoint = await plant.api.GET('/api/v1/log/checkpoint');
-      return { id: data?.id ?? '', logKey: checkpoint.data?.log_key ?? '' };
+      const history = await plant.api.GET('/api/v1/entities/{id}/history', { params: { path: { id: data?.id ?? '' } } });
+      return { id: data?.id ?? '', logKey: checkpoint.data?.log_key ?? '', alg: history.data?.amendments[0]?.alg };
     });
     const green = await verifyInPage(id, logKey);
     expect(green).toMatchObject({ verified: true, failed_step: null, problems: [] });
     // The amendment is RSA-PSS signed: WebCrypto checked it with the published JWK.
+    expect(alg).toBe('RSA-PSS-SHA256');
     expect(readFileSync(path.join(dir, 'keys', 'signing-rsa-pss.pem'), 'utf8')).toContain('PRIVATE KEY');
 
     await db.owner.transaction(async (tx) => {

@@ -1,13 +1,11 @@
-import { execFile, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPlant, type CliRun } from '../support/cli.ts';
 import { startServe, stopServe } from '../support/serve.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const run = promisify(execFile);
 
 // `npm start` in one terminal, the auditor's commands in another: the embedded database is the
 // server's, and the CLI finds the server through the data directory's lock file.
@@ -16,15 +14,7 @@ describe('the CLI beside `plant serve` on the embedded database, with no flag', 
   const env = { ...process.env, PLANT_DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '', SIGNING_ALGORITHM: 'Ed25519', LOG_LEVEL: 'warn', PLANT_TOKEN: '', EMBEDDINGS_WORKER: 'false' };
   let server: ChildProcess;
   let url = '';
-  const plant = async (args: string[]): Promise<{ code: number; out: string; err: string }> => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [path.join(root, 'bin/plant.js'), ...args], { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 });
-      return { code: 0, out: stdout, err: stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, out: e.stdout, err: e.stderr };
-    }
-  };
+  const plant = (args: string[]): Promise<CliRun> => runPlant(args, { env, cwd: dir });
   beforeAll(async () => {
     ({ child: server, url } = await startServe({ ...env, PORT: '0' }));
   });

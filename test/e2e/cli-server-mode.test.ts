@@ -1,20 +1,12 @@
-import { execFile, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPlant, type CliRun } from '../support/cli.ts';
 import { createTestDatabase, postgresReachable, type TestDatabase } from '../support/engines.ts';
 import { startServe, stopServe } from '../support/serve.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const run = promisify(execFile);
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
 
 // The CLI's --url mode goes through the SDK; on one database it must answer what the direct mode answers.
 describe.skipIf(!(await postgresReachable()))('the CLI beside a server: --url gives what the database gives', () => {
@@ -26,15 +18,7 @@ describe.skipIf(!(await postgresReachable()))('the CLI beside a server: --url gi
     ...process.env, LOG_LEVEL: 'warn', JWT_SECRET: 'cli-url-test-secret-long-enough-000000', SIGNING_ALGORITHM: 'Ed25519', PLANT_DATA_DIR: dir,
     DATABASE_URL: db.adminUrl ?? '', DB_APP_ROLE: 'plant_app_cli_url', EMBEDDINGS_WORKER: 'false', PLANT_TOKEN: '', CERTIFICATION_QUORUM: '2',
   });
-  const plant = async (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<Run> => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, ['bin/plant.js', ...args], { cwd: root, env: { ...env(), ...extra }, maxBuffer: 64 * 1024 * 1024 });
-      return { code: 0, out: stdout, err: stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, out: e.stdout, err: e.stderr };
-    }
-  };
+  const plant = (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<CliRun> => runPlant(args, { env: { ...env(), ...extra } });
   const token = async (role: string): Promise<string> => (await plant(['token', '--role', role, '--sub', `cli-${role}`])).out.trim();
 
   beforeAll(async () => {

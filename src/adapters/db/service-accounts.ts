@@ -14,6 +14,7 @@ let decoy: Promise<string> | undefined;
 const COLUMNS = 'client_id, roles, description, created_at, disabled_at, secret_rotated_at';
 
 const notFound = (clientId: string): DomainError => new DomainError('ACCOUNT_NOT_FOUND', `No service account has the client id ${clientId}`);
+const revoked = (clientId: string): DomainError => new DomainError('INVALID_STATE', `Service account ${clientId} is revoked; create a new one`);
 
 export class ServiceAccounts implements ServiceAccountStore {
   constructor(private readonly pool: SqlPool) {}
@@ -70,20 +71,18 @@ export class ServiceAccounts implements ServiceAccountStore {
   }
 
   async rotateSecret(actor: Actor, clientId: string): Promise<{ account: ServiceAccount; secret: string }> {
-    const current = await this.get(clientId);
-    if (current === undefined) throw notFound(clientId);
-    if (current.disabled_at !== null) throw new DomainError('INVALID_STATE', `Service account ${clientId} is revoked; create a new one`);
     const secret = randomBytes(32).toString('base64url');
     const secretHash = await hash(secret, ARGON);
     const account = await this.update(actor, clientId, 'secret_hash = $2, secret_rotated_at = now()', [secretHash]);
-    return { account, secret };
+    if (account !== undefined) return { account, secret };
+    throw (await this.get(clientId)) === undefined ? notFound(clientId) : revoked(clientId);
   }
 
   async revoke(actor: Actor, clientId: string): Promise<ServiceAccount> {
-    const current = await this.get(clientId);
-    if (current === undefined) throw notFound(clientId);
-    if (current.disabled_at !== null) return current;
-    return this.update(actor, clientId, 'disabled_at = now()', []);
+    // Revoking a revoked account changes nothing and answers it as it is (its first disabled_at).
+    const account = (await this.update(actor, clientId, 'disabled_at = now()', [])) ?? (await this.get(clientId));
+    if (account === undefined) throw notFound(clientId);
+    return account;
   }
 
   async isActive(clientId: string): Promise<boolean> {
@@ -91,19 +90,18 @@ export class ServiceAccounts implements ServiceAccountStore {
     return rows[0]?.active === true;
   }
 
-  private async update(actor: Actor, clientId: string, set: string, params: unknown[]): Promise<ServiceAccount> {
+  /** Changes an account that is not revoked, in one statement; undefined when there is none such. */
+  private async update(actor: Actor, clientId: string, set: string, params: unknown[]): Promise<ServiceAccount | undefined> {
     try {
       const rows = await this.pool.transaction(async (tx) => {
         await setActor(tx, actor);
-        return (await tx.query<ServiceAccount>(`UPDATE service_accounts SET ${set} WHERE client_id = $1 RETURNING ${COLUMNS}`, [clientId, ...params])).rows;
+        return (await tx.query<ServiceAccount>(`UPDATE service_accounts SET ${set} WHERE client_id = $1 AND disabled_at IS NULL RETURNING ${COLUMNS}`, [clientId, ...params])).rows;
       });
-      const account = rows[0];
-      if (account === undefined) throw notFound(clientId);
-      return account;
+      return rows[0];
     } catch (error) {
       const { code } = sqlError(error);
       if (code === '42501') throw new DomainError('FORBIDDEN', 'Only admin may change service accounts');
-      if (code === 'PL011') throw new DomainError('INVALID_STATE', `Service account ${clientId} is revoked; create a new one`);
+      if (code === 'PL011') throw revoked(clientId);
       throw error;
     }
   }

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../composition/config.ts';
-import { localServerUrl } from '../../composition/server.ts';
 import { statusReport } from '../../core/use-cases/status.ts';
 import { answer, serverFor } from '../server.ts';
 import { print, printJson, table, withContext } from '../shared.ts';
@@ -20,7 +18,7 @@ export const registerStatus = (program: Command): void => {
               const report = await statusReport({ health: ctx.api.health, store: ctx.store, keys: ctx.keys, signingKeyId: ctx.signingKey.keyId });
               return { ...report, database: { ...report.database, location: ctx.db.engine === 'pglite' ? config.PLANT_DATA_DIR : 'DATABASE_URL' } };
             })
-          : await answer(server.api.GET('/api/v1/status')).then((report) => ({ ...report, database: { ...report.database, location: options.url ?? localServerUrl(loadConfig()) ?? 'a server' } }));
+          : await answer(server.api.GET('/api/v1/status')).then((report) => ({ ...report, database: { ...report.database, location: server.url } }));
       if (options.json === true) {
         printJson(status);
         return;

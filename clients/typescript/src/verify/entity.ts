@@ -109,7 +109,8 @@ export const verifyEntityEvidence = async (evidence: EntityEvidence, options: Ve
 
   const failedIn = new Set(problems.map((p) => p.step));
   const steps = Object.fromEntries(ENTITY_STEPS.map((s) => [s, failedIn.has(s) ? 'fail' : 'pass'])) as Record<EntityStep, StepResult>;
-  steps.inclusion = failedIn.has('inclusion') || !note.ok || last === undefined ? 'fail' : inclusion;
+  // `inclusion` stays 'fail' when there was no checkpoint or no head to prove.
+  steps.inclusion = failedIn.has('inclusion') ? 'fail' : inclusion;
   const failed = ENTITY_STEPS.find((s) => steps[s] === 'fail') ?? null;
   return {
     verified: failed === null && steps.inclusion === 'pass',
