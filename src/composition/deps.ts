@@ -1,7 +1,8 @@
 import { WebhookGate } from '../adapters/gate/webhook-gate.ts';
 import type { GenesisGate } from '../core/ports/gate.ts';
 import type { SigningKey } from '../adapters/crypto/keys.ts';
-import { Ed25519NoteSigner, KeyringVerifier, NodeSigner } from '../adapters/crypto/node-signer.ts';
+import { Ed25519NoteSigner, KeyringVerifier } from '../adapters/crypto/node-signer.ts';
+import { RotatingSigner } from '../adapters/crypto/rotating-signer.ts';
 import { PgKeyRegistry } from '../adapters/db/key-registry.ts';
 import { PgLedgerStore } from '../adapters/db/ledger-store.ts';
 import { PgLogStore } from '../adapters/db/log-store.ts';
@@ -16,18 +17,21 @@ import { verifierKey } from '../core/checkpoint.ts';
 import type { ServiceAccountStore } from '../core/ports/accounts.ts';
 import type { Clock, IdGenerator } from '../core/ports/clock.ts';
 import type { Embedder } from '../core/ports/embeddings.ts';
-import type { KeyRegistry } from '../core/ports/keys.ts';
+import type { KeyRegistry, KeyRotation } from '../core/ports/keys.ts';
 import type { LedgerStore } from '../core/ports/ledger.ts';
 import type { TransparencyLog } from '../core/ports/log.ts';
 import type { AuditDeps } from '../core/use-cases/audit.ts';
 import type { WriteDeps } from '../core/use-cases/deps.ts';
 import { runQualityCheck, type QualityRunDeps } from '../core/use-cases/embedding-quality.ts';
+import { seedWithReport } from '../core/use-cases/seed-catalog.ts';
+import { DEMO_CATALOG } from '../catalog/demo-catalog.ts';
 import type { TokenService } from '../http/auth/tokens.ts';
 import type { ApiDeps } from '../http/deps.ts';
 import { systemClock, uuidV7Ids } from './clock-and-ids.ts';
 import { certificationPolicy, publicUrl, type Config } from './config.ts';
-import type { Resources } from './resources.ts';
-import { createEmbeddings, type Embeddings } from './embeddings.ts';
+import { publishKeyAsOwner, type Resources } from './resources.ts';
+import { rotateDevSigningKey } from './keys.ts';
+import { createEmbeddings, embeddingStatus, type Embeddings } from './embeddings.ts';
 import { tokenService } from './http.ts';
 
 /** What `buildDeps` wires: opened resources only (see resources.ts); nothing here is read or opened. */
@@ -54,7 +58,8 @@ export interface Deps {
   config: Config;
   db: SqlPool;
   clock: Clock;
-  signingKey: SigningKey;
+  /** The key amendments are signed with now (a rotation changes it). */
+  readonly signingKey: SigningKey;
   store: LedgerStore;
   log: TransparencyLog;
   keys: KeyRegistry;
@@ -69,6 +74,8 @@ export interface Deps {
   /** The constitutional gate, when GENESIS_WEBHOOK_URL is set. */
   gate: GenesisGate | null;
   webhooks: WebhookDelivery;
+  /** Development keys: a new key signs from the next amendment on; the previous one is retired. */
+  rotateSigningKey(): Promise<KeyRotation>;
   /** Closes the embedding cache, then the database. */
   close(): Promise<void>;
 }
@@ -92,7 +99,8 @@ export const buildDeps = (input: DepsInput): Deps => {
   const ids = input.ids ?? uuidV7Ids;
   const store = new PgLedgerStore(db);
   const verifier = new KeyringVerifier(input.publishedKeys);
-  const signer = new NodeSigner(input.signingKey);
+  const signer = new RotatingSigner(input.signingKey);
+  const publishedKeys = new Set(verifier.keyIds());
   const noteSigner = new Ed25519NoteSigner(config.LOG_ORIGIN, input.logKey);
   const log: TransparencyLog = { store: new PgLogStore(db), signer: noteSigner, origin: config.LOG_ORIGIN, vkey: verifierKey(noteSigner) };
   const keys = new PgKeyRegistry(db);
@@ -103,7 +111,7 @@ export const buildDeps = (input: DepsInput): Deps => {
       ? null
       : (input.gate ?? new WebhookGate({ url: config.GENESIS_WEBHOOK_URL, secret: config.GENESIS_WEBHOOK_SECRET, timeoutMs: config.GENESIS_WEBHOOK_TIMEOUT_MS }));
   const write: WriteDeps = {
-    store, ids, clock, signer, publishedKeys: new Set(verifier.keyIds()), certification: certificationPolicy(input.config), gated: gate !== null,
+    store, ids, clock, signer, publishedKeys, certification: certificationPolicy(input.config), gated: gate !== null,
   };
   const audit: AuditDeps = { store, verifier, clock, log };
   const embeddings = createEmbeddings(config, db, input.onCacheError, input.provider);
@@ -114,13 +122,30 @@ export const buildDeps = (input: DepsInput): Deps => {
     outbox: webhookStore,
     sender: new HttpWebhookSender({ allowHosts: config.WEBHOOK_ALLOW_HOSTS, timeoutMs: config.WEBHOOK_TIMEOUT_MS }),
   };
+  // One rotation at a time: each renames the data directory's key file.
+  let rotation: Promise<unknown> = Promise.resolve();
+  const rotateSigningKey = (): Promise<KeyRotation> => {
+    const next = rotation.then(async () => {
+      const { previous, current } = await rotateDevSigningKey(config, keys, async (key) => {
+        await publishKeyAsOwner(config, db, key);
+        verifier.add(key);
+        publishedKeys.add(key.keyId);
+        signer.use(key);
+      });
+      return { retired: previous?.keyId ?? null, current: current.keyId, algorithm: current.algorithm };
+    });
+    rotation = next.catch(() => undefined);
+    return next;
+  };
   const api: ApiDeps = {
     health: databaseHealth(db, db.engine),
     store,
     write,
     audit,
     keys,
-    signingKeyId: input.signingKey.keyId,
+    signingKeyId: () => signer.keyId,
+    rotateSigningKey,
+    seedDemoCatalog: () => seedWithReport(write, DEMO_CATALOG),
     tokens,
     accounts,
     log,
@@ -131,6 +156,8 @@ export const buildDeps = (input: DepsInput): Deps => {
       embedder: embeddings.embedder,
       runs: (limit) => embeddings.quality.runs(limit),
       jobCounts: () => embeddings.queue.counts(),
+      status: () => embeddingStatus(embeddings, config),
+      jobs: embeddings.queue,
       runQuality: async (requestedBy) => {
         const run = await runQualityCheck(quality, 'manual', requestedBy);
         if (run === null) throw new Error('a manual quality run could not be opened');
@@ -142,7 +169,9 @@ export const buildDeps = (input: DepsInput): Deps => {
     config,
     db,
     clock,
-    signingKey: input.signingKey,
+    get signingKey() {
+      return signer.key;
+    },
     store,
     log,
     keys,
@@ -156,6 +185,7 @@ export const buildDeps = (input: DepsInput): Deps => {
     embeddings,
     quality,
     api,
+    rotateSigningKey,
     close: async () => {
       try {
         await embeddings.close();

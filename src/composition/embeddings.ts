@@ -12,7 +12,7 @@ import type { SqlPool } from '../adapters/db/sql.ts';
 import { OfflineEmbedder } from '../core/embeddings/offline-embedder.ts';
 import type { WorkerOptions } from '../core/use-cases/embedding-worker.ts';
 import type { Config } from './config.ts';
-import type { CachingEmbedder, Embedder, EmbeddingCache, EmbeddingJobs, QualityRuns, QualityStore, SearchIndex } from '../core/ports/embeddings.ts';
+import type { CachingEmbedder, Embedder, EmbeddingCache, EmbeddingJobs, EmbeddingStatus, QualityRuns, QualityStore, SearchIndex } from '../core/ports/embeddings.ts';
 
 export type EmbeddingsConfig = Pick<
   Config,
@@ -30,6 +30,13 @@ export interface Embeddings {
   threshold: number;
   close(): Promise<void>;
 }
+
+export const embeddingStatus = async (e: Embeddings, config: Pick<Config, 'EMBEDDINGS_PROVIDER'>): Promise<EmbeddingStatus> => ({
+  provider: config.EMBEDDINGS_PROVIDER,
+  model: e.embedder.model,
+  cache: e.embedder.cache.kind,
+  ...(await e.queue.stats(e.embedder.model)),
+});
 
 export const retryPolicy = (config: EmbeddingsConfig): RetryPolicy => ({
   timeoutMs: config.EMBEDDINGS_TIMEOUT_MS,

@@ -1,4 +1,5 @@
-import { algorithmOf, generatePem, rotateDevKey, signingKeyFromPem } from '../adapters/crypto/keys.ts';
+import { algorithmOf, generatePem, rotateDevKey, signingKeyFromPem, type SigningKey } from '../adapters/crypto/keys.ts';
+import { DomainError } from '../core/errors.ts';
 import { KeyringVerifier } from '../adapters/crypto/node-signer.ts';
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -32,14 +33,18 @@ export const configuredPublicKey = async (config: Config): Promise<PublicKeyReco
 };
 
 /**
- * Development keys: a new key in the data directory, published (by the owner: `publish`); the
- * previous one retired (still published).
+ * Development keys: a new key in the data directory, published (by the owner: `publish`, which a
+ * server also uses to start signing with it); the previous one retired (still published). A key
+ * from configuration is the operator's to replace, never rewritten here.
  */
 export const rotateDevSigningKey = async (
   config: Config,
   keys: KeyRegistry,
-  publish: (key: PublicKeyRecord) => Promise<void>,
+  publish: (key: SigningKey) => Promise<void>,
 ): Promise<{ previous: PublicKeyRecord | null; current: PublicKeyRecord }> => {
+  if (config.SIGNING_KEY !== undefined || config.SIGNING_KEY_FILE !== undefined) {
+    throw new DomainError('KEY_CONFIGURED', 'The signing key comes from configuration: create one with `plant keys generate`, point SIGNING_KEY_FILE at it and restart');
+  }
   const { previous, current } = await rotateDevKey(keysDir(config), config.SIGNING_ALGORITHM);
   await publish(current);
   if (previous !== null) await keys.retire(previous.keyId);

@@ -20,6 +20,7 @@ export const DOMAIN_ERROR_CODES = {
   SIGNING_KEY_RETIRED: 'The key this server signs with is retired; nothing was written. An operator must configure a new one.',
   KEY_NOT_FOUND: 'No published signing key has the key id named in the path.',
   KEY_IN_USE: 'The key is the one this server signs with; rotate to a new key before retiring it.',
+  KEY_CONFIGURED: 'The signing key comes from configuration (SIGNING_KEY or SIGNING_KEY_FILE); only a development key is rotated in place.',
   ACCOUNT_NOT_FOUND: 'No service account has the client id named in the path.',
 } as const;
 

@@ -1,12 +1,13 @@
 import type { ServiceAccountStore } from '../core/ports/accounts.ts';
-import type { Embedder, QualityRun, SearchIndex } from '../core/ports/embeddings.ts';
+import type { Embedder, EmbeddingJobs, EmbeddingStatus, QualityRun, SearchIndex } from '../core/ports/embeddings.ts';
 import type { DatabaseHealth } from '../core/ports/health.ts';
-import type { KeyRegistry } from '../core/ports/keys.ts';
+import type { KeyRegistry, KeyRotation } from '../core/ports/keys.ts';
 import type { LedgerStore } from '../core/ports/ledger.ts';
 import type { TransparencyLog } from '../core/ports/log.ts';
 import type { AuditDeps } from '../core/use-cases/audit.ts';
 import type { WriteDeps } from '../core/use-cases/deps.ts';
 import type { WebhookAdminDeps } from '../core/use-cases/webhooks.ts';
+import type { SeedReport } from '../core/use-cases/seed-catalog.ts';
 import type { CardDeps } from '../core/use-cases/agent-cards.ts';
 import type { TokenService } from './auth/tokens.ts';
 
@@ -16,6 +17,9 @@ export interface EmbeddingsApi {
   embedder: Embedder;
   runs(limit: number): Promise<QualityRun[]>;
   jobCounts(): Promise<{ queued: number; dead: number }>;
+  /** What `plant embeddings status` shows: provider, model, cache and the queue's counts. */
+  status(): Promise<EmbeddingStatus>;
+  jobs: Pick<EmbeddingJobs, 'dead' | 'retry' | 'requeueAll'>;
   /** Runs a drift check now, on behalf of `requestedBy`, and returns the finished run. */
   runQuality(requestedBy: string): Promise<QualityRun>;
 }
@@ -27,14 +31,18 @@ export interface ApiDeps {
   write: WriteDeps;
   audit: AuditDeps;
   keys: Pick<KeyRegistry, 'list' | 'retire'>;
-  /** The key this server signs amendments with (it may not retire it). */
-  signingKeyId: string;
+  /** The key this server signs amendments with now (it may not retire it; a rotation changes it). */
+  signingKeyId(): string;
+  /** Development keys only (KEY_CONFIGURED otherwise): the next amendment is signed with a new key. */
+  rotateSigningKey(): Promise<KeyRotation>;
   tokens: TokenService;
   accounts: ServiceAccountStore;
   log: TransparencyLog;
   webhooks: WebhookAdminDeps;
   cards: CardDeps;
   embeddings: EmbeddingsApi;
+  /** Loads the demo catalog (`plant seed`). */
+  seedDemoCatalog(): Promise<SeedReport>;
 }
 
 export interface HttpOptions {

@@ -16,7 +16,8 @@ describe('the CLI beside `plant serve` on the embedded database, with no flag', 
   let url = '';
   const plant = (args: string[]): Promise<CliRun> => runPlant(args, { env, cwd: dir });
   beforeAll(async () => {
-    ({ child: server, url } = await startServe({ ...env, PORT: '0' }));
+    // This server runs the embedding worker, which `embeddings reindex` waits for.
+    ({ child: server, url } = await startServe({ ...env, PORT: '0', EMBEDDINGS_WORKER: 'true' }));
   });
   afterAll(async () => {
     await stopServe(server);
@@ -36,7 +37,7 @@ describe('the CLI beside `plant serve` on the embedded database, with no flag', 
     expect(verified.out).toContain('Everything verifies.');
   });
 
-  it('reads, proofs and admin commands go to the server too; a command with no server mode says what to do', async () => {
+  it('reads, proofs and admin commands go to the server too', async () => {
     const queue = await plant(['governance', 'queue', '--json']);
     expect(queue.code, queue.err).toBe(0);
     expect(JSON.parse(queue.out)).toEqual({ items: [], next_cursor: null });
@@ -56,9 +57,46 @@ describe('the CLI beside `plant serve` on the embedded database, with no flag', 
     expect(status.out).toContain(`Database   pglite (${url}), reachable`);
     expect(status.out).toMatch(/Migrations (\d+)\/\1 applied, current/);
     expect((JSON.parse((await plant(['status', '--json'])).out) as { counts: Record<string, number> }).counts).toEqual({ Agent: 50, Industry: 3, JobRole: 10, Skill: 19, Team: 6 });
+  });
+
+  it('seed, keys rotate and the embedding commands go to the server as well', async () => {
     const seed = await plant(['seed']);
-    expect(seed.code).toBe(1);
-    expect(seed.err).toContain('is in use by process');
+    expect(seed.code, seed.err).toBe(0);
+    expect(seed.out).toContain('Demo catalog already loaded (3 industries, 19 skills, 10 job roles, 6 teams, 50 agents); nothing changed.');
+
+    const status = await plant(['embeddings', 'status', '--json']);
+    expect(status.code, status.err).toBe(0);
+    expect(JSON.parse(status.out)).toMatchObject({ provider: 'offline', documents: 82, dead: 0 });
+    const reindex = await plant(['embeddings', 'reindex', '--json']);
+    expect(reindex.code, reindex.err).toBe(0);
+    // The server's worker embeds them; the CLI follows the queue until it is empty.
+    expect(JSON.parse(reindex.out)).toEqual({ queued: 82, embedded: 82, still_queued: 0, error: null });
+    expect((await plant(['embeddings', 'dead'])).out).toContain('No dead jobs.');
+    expect(JSON.parse((await plant(['embeddings', 'retry', '--all', '--json'])).out)).toEqual({ requeued: [] });
+    const quality = await plant(['embeddings', 'quality']);
+    expect(quality.code, quality.err).toBe(0);
+    expect(quality.out).toMatch(/^Run \d+ \(plant-offline-v1, threshold [\d.]+\): 82 checked, 82 stable, 0 drifted/);
+
+    // The server signs with the new key from its next amendment on, with no restart.
+    const before = JSON.parse((await plant(['keys', 'list', '--json'])).out) as { key_id: string; current: boolean }[];
+    const rotated = await plant(['keys', 'rotate', '--json']);
+    expect(rotated.code, rotated.err).toBe(0);
+    const { retired, current } = JSON.parse(rotated.out) as { retired: string; current: string };
+    expect(retired).toBe(before.find((k) => k.current)?.key_id);
+    const token = (await plant(['token', '--role', 'governance'])).out.trim();
+    const made = await fetch(`${url}/api/v1/genesis/skills`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Signed after the rotation', description: 'the first amendment under the new key', category: 'technical' }),
+    });
+    expect(made.status, await made.clone().text()).toBe(201);
+    const { id } = (await made.json()) as { id: string };
+    const history = (await (await fetch(`${url}/api/v1/entities/${id}/history`, { headers: { authorization: `Bearer ${token}` } })).json()) as { amendments: { payload: { key_id: string } }[] };
+    expect(history.amendments[0]?.payload.key_id).toBe(current);
+    const after = JSON.parse((await plant(['keys', 'list', '--json'])).out) as { key_id: string; current: boolean; retired_at: string | null }[];
+    expect(after.find((k) => k.current)?.key_id).toBe(current);
+    expect(after.find((k) => k.key_id === retired)?.retired_at).toMatch(/Z$/);
+    const audit = await plant(['audit', 'run']);
+    expect(audit.code, audit.out).toBe(0);
   });
 
   it('without the secret the server checks, the CLI asks for a token and makes no secret of its own', async () => {

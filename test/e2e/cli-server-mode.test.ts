@@ -107,11 +107,34 @@ describe.skipIf(!(await postgresReachable()))('the CLI beside a server: --url gi
     expect(refused.err).toContain('verification failed at checkpoint');
   });
 
-  it('plant seed tells what the catalog holds from what the database holds', async () => {
+  it('plant seed tells what the catalog holds from what the database holds, in both modes', async () => {
     const again = await plant(['seed'], { CERTIFICATION_QUORUM: '1' });
     expect(again.out).toContain('Demo catalog already loaded (3 industries, 19 skills, 10 job roles, 6 teams, 50 agents); nothing changed.');
     // The tests above wrote skills beside the catalog's 19.
     expect(Number(/The database holds 3 industries, (\d+) skills/.exec(again.out)?.[1])).toBeGreaterThan(19);
+    const served = await plant(['seed', '--url', url], { PLANT_TOKEN: await token('admin') });
+    expect(served.code, served.err).toBe(0);
+    expect(served.out).toBe(again.out);
+  });
+
+  it('embeddings status and dead give what the database gives; keys rotate through the server signs on with the new key', async () => {
+    const admin = await token('admin');
+    const status = await plant(['embeddings', 'status', '--json']);
+    const servedStatus = await plant(['embeddings', 'status', '--json', '--url', url], { PLANT_TOKEN: admin });
+    expect(servedStatus.code, servedStatus.err).toBe(0);
+    expect(JSON.parse(servedStatus.out)).toEqual(JSON.parse(status.out));
+    expect((await plant(['embeddings', 'dead', '--url', url], { PLANT_TOKEN: admin })).out).toBe((await plant(['embeddings', 'dead'])).out);
+
+    const rotated = await plant(['keys', 'rotate', '--json', '--url', url], { PLANT_TOKEN: admin });
+    expect(rotated.code, rotated.err).toBe(0);
+    const { current } = JSON.parse(rotated.out) as { current: string };
+    const skill = await createSkill('CLI url skill after the rotation');
+    const history = (await (await fetch(`${url}/api/v1/entities/${skill}/history`, { headers: { authorization: `Bearer ${admin}` } })).json()) as { amendments: { payload: { key_id: string } }[] };
+    expect(history.amendments[0]?.payload.key_id).toBe(current);
+    // The direct mode reads the key the server now signs with from the same data directory.
+    const listed = JSON.parse((await plant(['keys', 'list', '--json'])).out) as { key_id: string; current: boolean }[];
+    expect(listed.find((k) => k.current)?.key_id).toBe(current);
+    expect((await plant(['audit', 'run', '--kind', 'Skill'])).code).toBe(0);
   });
 
   it('a refusal is one line with the server\'s code, and a missing token is named', async () => {

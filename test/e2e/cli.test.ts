@@ -86,7 +86,7 @@ describe('the plant CLI, run as a real process', () => {
 
     const reindex = plant(['embeddings', 'reindex', '--json']);
     expect(reindex.code, reindex.err).toBe(0);
-    expect(JSON.parse(reindex.out)).toMatchObject({ queued: 82, embedded_here: 82, still_queued: 0, error: null });
+    expect(JSON.parse(reindex.out)).toMatchObject({ queued: 82, embedded: 82, still_queued: 0, error: null });
 
     const found = plant(['search', 'help my kid with algebra homework', '--limit', '3']);
     expect(found.code, found.err).toBe(0);
@@ -162,7 +162,7 @@ describe('the plant CLI, run as a real process', () => {
     expect(plant(['audit', 'run']).code).toBe(0);
     const configured = plant(['keys', 'rotate'], { SIGNING_KEY_FILE: keyFile });
     expect(configured.code).toBe(1);
-    expect(configured.err).toContain('the signing key comes from configuration');
+    expect(configured.err).toContain('The signing key comes from configuration');
   });
 
   it('accounts: create (secret once), list, rotate-secret, revoke; a revoked account cannot be rotated', () => {

@@ -67,7 +67,7 @@ export const lockDataDir = (dataDir: string): (() => void) => {
       const holder = readHolder(file)?.pid;
       if (holder !== undefined && holder !== process.pid && alive(holder)) {
         throw new Error(
-          `the embedded database in ${dataDir} is in use by process ${holder} (a running \`plant serve\`?); this command needs the database itself: stop the server first (status, search, watch, governance, audit, log, keys list, keys retire and accounts ask a running server instead)`,
+          `the embedded database in ${dataDir} is in use by process ${holder} (a running \`plant serve\`?); this command needs the database itself: stop the server first (every command that reads or writes Plant asks a running server instead; migrate and worker are the database's own)`,
         );
       }
       rmSync(file, { force: true });

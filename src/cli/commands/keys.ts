@@ -1,8 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from '../../core/amendment.ts';
-import { generateSigningKey, rotateDevSigningKey } from '../../composition/keys.ts';
-import { publishKeyAsOwner } from '../../composition/resources.ts';
+import { generateSigningKey } from '../../composition/keys.ts';
 import { retireSigningKey } from '../../core/use-cases/keys.ts';
 import { answer, serverFor } from '../server.ts';
 import { CommandFailure, print, printJson, table, withContext } from '../shared.ts';
@@ -78,15 +77,15 @@ export const registerKeys = (program: Command): void => {
     .command('rotate')
     .description('Development keys: retire the current key (kept published) and generate a new one')
     .option('--json', 'print as JSON')
-    .action(async (options: { json?: boolean }) => {
-      await withContext(async (ctx, config) => {
-        if (config.SIGNING_KEY !== undefined || config.SIGNING_KEY_FILE !== undefined) {
-          throw new CommandFailure('the signing key comes from configuration: create one with `plant keys generate`, point SIGNING_KEY_FILE at it and restart');
-        }
-        const { previous, current } = await rotateDevSigningKey(config, ctx.keys, (key) => publishKeyAsOwner(config, ctx.db, key));
-        const result = { retired: previous?.keyId ?? null, current: current.keyId, algorithm: current.algorithm };
-        if (options.json === true) printJson(result);
-        else print(`Rotated: ${result.retired ?? '(none)'} retired (still published), ${result.current} now signs. Restart the server to use it.`);
-      });
+    .option('--url <url>', 'rotate the key a running server signs with (admin token in --token or $PLANT_TOKEN); it signs with the new key at once')
+    .option('--token <token>', 'bearer token for --url (default: $PLANT_TOKEN)')
+    .action(async (options: { json?: boolean; url?: string; token?: string }) => {
+      const server = await serverFor(options, ['admin']);
+      const result =
+        server === undefined
+          ? await withContext((ctx) => ctx.rotateSigningKey())
+          : await answer(server.api.POST('/api/v1/keys/rotate', { body: {} }));
+      if (options.json === true) printJson(result);
+      else print(`Rotated: ${result.retired ?? '(none)'} retired (still published), ${result.current} now signs${server === undefined ? '. A server started before this signs with the retired key until it restarts (rotate through it instead: --url).' : ` on ${server.url}, from its next amendment on.`}`);
     });
 };

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { DEMO_CATALOG } from '../../catalog/demo-catalog.ts';
-import { catalogCounts, changedAnything, seedDemoCatalog } from '../../core/use-cases/seed-catalog.ts';
+import { seedWithReport, type SeedReport } from '../../core/use-cases/seed-catalog.ts';
 import { progress } from '../progress.ts';
+import { answer, serverFor } from '../server.ts';
 import { print, printJson, withContext } from '../shared.ts';
 
 export const registerSeed = (program: Command): void => {
@@ -9,24 +10,29 @@ export const registerSeed = (program: Command): void => {
     .command('seed')
     .description('Load the demo catalog (3 industries, 19 skills, 10 job roles, 6 teams, 50 agents); idempotent')
     .option('--json', 'print the result as JSON')
-    .action(async (options: { json?: boolean }) => {
-      await withContext(async (ctx) => {
-        const bar = progress('Seeding');
-        const result = await seedDemoCatalog(ctx.write, DEMO_CATALOG, bar.update);
-        bar.stop();
-        const counts = await ctx.store.countByKind();
-        const catalog = catalogCounts(DEMO_CATALOG);
+    .option('--url <url>', 'seed through a running server (admin token in --token or $PLANT_TOKEN)')
+    .option('--token <token>', 'bearer token for --url (default: $PLANT_TOKEN)')
+    .action(async (options: { json?: boolean; url?: string; token?: string }) => {
+      const server = await serverFor(options, ['admin']);
+      const report: SeedReport =
+        server === undefined
+          ? await withContext(async (ctx) => {
+              const bar = progress('Seeding');
+              const seeded = await seedWithReport(ctx.write, DEMO_CATALOG, bar.update);
+              bar.stop();
+              return seeded;
+            }, { migrate: true })
+          : await answer(server.api.POST('/api/v1/demo-catalog', { body: {} }));
+      if (options.json === true) printJson(report);
+      else {
         const sum = (c: Record<string, number>): number => Object.values(c).reduce((a, b) => a + b, 0);
-        if (options.json === true) printJson({ changed: changedAnything(result), ...result, catalog, counts });
-        else {
-          print(
-            changedAnything(result)
-              ? `Demo catalog loaded: ${sum(result.created)} of its ${sum(catalog)} records created (${summary(result.created)}), every one signed by key ${ctx.signingKey.keyId}.`
-              : `Demo catalog already loaded (${summary(catalog)}); nothing changed.`,
-          );
-          print(`The database holds ${summary(counts)} in all.`);
-        }
-      }, { migrate: true });
+        print(
+          report.changed
+            ? `Demo catalog loaded: ${sum(report.created)} of its ${sum(report.catalog)} records created (${summary(report.created)}), every one signed by key ${report.signing_key}.`
+            : `Demo catalog already loaded (${summary(report.catalog)}); nothing changed.`,
+        );
+        print(`The database holds ${summary(report.counts)} in all.`);
+      }
     });
 };
 

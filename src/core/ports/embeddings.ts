@@ -68,6 +68,13 @@ export interface EmbeddingStats {
   dead: number;
 }
 
+/** The pipeline at a glance (`plant embeddings status`): who embeds, with what, and the queue. */
+export interface EmbeddingStatus extends EmbeddingStats {
+  provider: string;
+  model: string;
+  cache: string;
+}
+
 /** What operators and workers do with the queue besides leasing: re-queue, dead letters, counts. */
 export interface EmbeddingJobs extends EmbeddingQueue {
   /** Re-queues every document embedded by another model (a worker does it at start). */

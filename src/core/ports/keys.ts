@@ -22,3 +22,10 @@ export interface KeyRegistry {
   list(): Promise<PublishedKey[]>;
   retire(keyId: string): Promise<void>;
 }
+
+/** What a signing-key rotation did: the key it retired (none on a fresh data directory) and the one that signs now. */
+export interface KeyRotation {
+  retired: string | null;
+  current: string;
+  algorithm: SignatureAlgorithm;
+}

@@ -154,3 +154,22 @@ export const seedDemoCatalog = async (
 };
 
 export const changedAnything = (r: SeedResult): boolean => r.certified > 0 || Object.values(r.created).some((n) => n > 0);
+
+/** What a seed run reports: what it did, what the catalog holds, what the database holds after it. */
+export interface SeedReport extends SeedResult {
+  changed: boolean;
+  catalog: Record<EntityKind, number>;
+  counts: Record<string, number>;
+  /** The key every record created by this run was signed with. */
+  signing_key: string;
+}
+
+/** Seeds, then reads back the counts, so the CLI and the API report one run the same way. */
+export const seedWithReport = async (
+  deps: WriteDeps,
+  catalog: Catalog,
+  onStep?: (done: number, total: number) => void,
+): Promise<SeedReport> => {
+  const result = await seedDemoCatalog(deps, catalog, onStep);
+  return { changed: changedAnything(result), ...result, catalog: catalogCounts(catalog), counts: await deps.store.countByKind(), signing_key: deps.signer.keyId };
+};

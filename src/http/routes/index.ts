@@ -54,6 +54,12 @@ import { registerGetEntries } from './log/get-entries.ts';
 import { registerGetInclusion } from './log/get-inclusion.ts';
 import { registerGetQuality } from './embeddings/get-quality.ts';
 import { registerRunQuality } from './embeddings/run-quality.ts';
+import { registerGetEmbeddingStatus } from './embeddings/get-status.ts';
+import { registerGetDeadJobs } from './embeddings/get-dead.ts';
+import { registerRetryDeadJobs } from './embeddings/retry-dead.ts';
+import { registerReindex } from './embeddings/reindex.ts';
+import { registerRotateKey } from './keys/rotate-key.ts';
+import { registerPostDemoCatalog } from './catalog/post-demo-catalog.ts';
 import { registerSearch } from './search/get-search.ts';
 import { registerGetTeam } from './teams/get-team.ts';
 import { registerListTeams } from './teams/list-teams.ts';
@@ -112,6 +118,10 @@ export const registerRoutes = (app: FastifyInstance, deps: ApiDeps, holdLimitMs:
   registerSearch(app, deps);
   registerRunQuality(app, deps);
   registerGetQuality(app, deps);
+  registerGetEmbeddingStatus(app, deps);
+  registerGetDeadJobs(app, deps);
+  registerRetryDeadJobs(app, deps);
+  registerReindex(app, deps);
 
   registerRunAudit(app, deps);
   registerTampering(app, deps);
@@ -120,6 +130,8 @@ export const registerRoutes = (app: FastifyInstance, deps: ApiDeps, holdLimitMs:
   registerGetKeys(app, deps);
   registerGetStatus(app, deps);
   registerRetireKey(app, deps);
+  registerRotateKey(app, deps);
+  registerPostDemoCatalog(app, deps);
   registerGetCheckpoint(app, deps);
   registerGetInclusion(app, deps);
   registerGetConsistency(app, deps);

@@ -17,7 +17,7 @@ export const registerGetKeys = (app: FastifyInstance, deps: Pick<ApiDeps, 'keys'
       schema: { tags: ['keys'], summary: 'Amendment signing keys as a JWKS', response: { 200: Jwks, ...errorResponses(401, 403) } },
     },
     async () => ({
-      keys: (await deps.keys.list()).map((k) => ({ ...k.jwk, created_at: k.createdAt, retired_at: k.retiredAt, current: k.keyId === deps.signingKeyId })),
+      keys: (await deps.keys.list()).map((k) => ({ ...k.jwk, created_at: k.createdAt, retired_at: k.retiredAt, current: k.keyId === deps.signingKeyId() })),
     }),
   );
 };

@@ -27,7 +27,7 @@ export const registerRetireKey = (app: FastifyInstance, deps: Pick<ApiDeps, 'key
     },
     async (request) => {
       const { kid } = request.params as Static<typeof Params>;
-      const key = await retireSigningKey(deps, kid);
+      const key = await retireSigningKey({ keys: deps.keys, signingKeyId: deps.signingKeyId() }, kid);
       return { key_id: key.keyId, algorithm: key.algorithm, created_at: key.createdAt, retired_at: key.retiredAt as string };
     },
   );

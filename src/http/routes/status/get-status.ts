@@ -19,6 +19,6 @@ export const registerGetStatus = (app: FastifyInstance, deps: Pick<ApiDeps, 'hea
       config: { access: 'read' },
       schema: { tags: ['status'], summary: 'What `plant status` shows: database, migrations, entity counts per kind, signing keys', response: { 200: Status, ...errorResponses(401, 403) } },
     },
-    () => statusReport(deps),
+    () => statusReport({ ...deps, signingKeyId: deps.signingKeyId() }),
   );
 };
