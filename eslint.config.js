@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import { layers } from './eslint.layers.js';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'clients/typescript/dist/**', 'clients/typescript/src/schema.ts', 'clients/typescript/examples/**', 'node_modules/**', 'coverage/**', '.plant/**', 'bin/**', 'eslint.config.js', 'eslint.layers.js'] },
+  { ignores: ['dist/**', 'clients/typescript/dist/**', 'web/dist/**', 'clients/typescript/src/schema.ts', 'clients/typescript/examples/**', 'node_modules/**', 'coverage/**', '.plant/**', 'bin/**', 'eslint.config.js', 'eslint.layers.js'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -21,7 +21,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['vitest.config.ts'],
+    files: ['vitest.config.ts', 'web/vite.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

@@ -1,4 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { TokenService } from '../http/auth/tokens.ts';
+import { loadConsole } from '../http/console.ts';
 import type { HttpOptions } from '../http/deps.ts';
 import type { Config } from './config.ts';
 
@@ -25,4 +27,10 @@ export const httpOptions = (config: Config): HttpOptions => ({
   corsOrigins: config.CORS_ORIGINS,
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
+  console: loadConsole(CONSOLE_DIR),
+  // Only the data directory's development secret backs the console's development sign-in.
+  devTokens: config.JWT_SECRET === undefined && config.NODE_ENV !== 'production',
 });
+
+/** web/dist, built by `npm run build` (src/ and dist/ sit at the same depth). */
+export const CONSOLE_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));

@@ -20,6 +20,9 @@ export interface RunningServer {
   /** The demo catalog was loaded by this start (first start of an empty embedded database). */
   seeded: boolean;
   jobs: readonly JobName[];
+  /** The web console is built and served at /; with the development sign-in (tokens minted for this machine's callers). */
+  console: boolean;
+  devSignIn: boolean;
   /** Stops accepting requests, waits for those in flight, stops the jobs, closes the database. */
   close(): Promise<void>;
 }
@@ -47,7 +50,8 @@ export const startServer = async (config: Config): Promise<RunningServer> => {
     if (deps.db.engine === 'pglite' && config.PLANT_SEED && Object.keys(await deps.store.countByKind()).length === 0) {
       seeded = changedAnything(await seedDemoCatalog(deps.write, DEMO_CATALOG));
     }
-    const app = await buildApp(deps.api, httpOptions(config));
+    const http = httpOptions(config);
+    const app = await buildApp(deps.api, http);
     warnCache = (error) => {
       app.log.warn({ err: error }, 'embedding cache (Redis) unavailable: continuing without it');
     };
@@ -63,6 +67,8 @@ export const startServer = async (config: Config): Promise<RunningServer> => {
       keyCreated: resources.keyCreated,
       seeded,
       jobs,
+      console: http.console !== null && http.console !== undefined,
+      devSignIn: http.devTokens === true,
       close: async () => {
         // close() stops accepting connections and waits for in-flight requests before resolving.
         await app.close();

@@ -14,6 +14,7 @@ import { clientErrorHandler, frameworkErrors } from './connection-errors.ts';
 import { registerErrorHandling } from './errors.ts';
 import { registerObservability, registerRequestIdEcho, requestId } from './observability.ts';
 import { registerRoutes } from './routes/index.ts';
+import { consoleFallback, registerConsole } from './console.ts';
 import { ProblemSchema } from './schemas/common.ts';
 import { EntitySchema } from './schemas/entity.ts';
 import { AuditReportSchema } from './schemas/audit-report.ts';
@@ -39,8 +40,13 @@ export const buildApp = async (deps: ApiDeps, options: HttpOptions, logStream?: 
 
   registerRequestIdEcho(app);
   registerValidation(app);
-  registerErrorHandling(app);
-  registerAuth(app, deps.tokens, { publicRead: options.publicRead, publicVerification: options.publicVerification ?? true });
+  const build = options.console ?? null;
+  registerErrorHandling(app, build === null ? undefined : consoleFallback(build));
+  registerAuth(app, deps.tokens, {
+    publicRead: options.publicRead,
+    publicVerification: options.publicVerification ?? true,
+    publicFile: (url) => build?.urls.has(url) === true,
+  });
   const registry = registerObservability(app);
   new Gauge({
     name: 'plant_embedding_jobs',
@@ -100,6 +106,7 @@ export const buildApp = async (deps: ApiDeps, options: HttpOptions, logStream?: 
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
 
-  registerRoutes(app, deps, options.holdLimitMs ?? DEFAULT_HOLD_LIMIT_MS);
+  registerRoutes(app, deps, options.holdLimitMs ?? DEFAULT_HOLD_LIMIT_MS, options.devTokens === true);
+  if (build !== null) await registerConsole(app, build);
   return app;
 };

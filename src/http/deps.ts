@@ -1,3 +1,4 @@
+import type { ConsoleBuild } from './console.ts';
 import type { ServiceAccountStore } from '../core/ports/accounts.ts';
 import type { Embedder, EmbeddingJobs, EmbeddingStatus, QualityRun, SearchIndex } from '../core/ports/embeddings.ts';
 import type { DatabaseHealth } from '../core/ports/health.ts';
@@ -58,6 +59,13 @@ export interface HttpOptions {
    * (its client resumes with Last-Event-ID). Default 5 minutes.
    */
   holdLimitMs?: number | undefined;
+  /** The built web console, served at / (null: not built, the API alone). */
+  console?: ConsoleBuild | null | undefined;
+  /**
+   * The development sign-in: mint tokens from the development secret, for callers on this
+   * machine only. Never with JWT_SECRET or in production (composition decides).
+   */
+  devTokens?: boolean | undefined;
 }
 
 export const DEFAULT_HOLD_LIMIT_MS = 300_000;

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PlantError, type ErrorCode, type FieldError, type Violation } from '../core/errors.ts';
 import { DependencyUnavailable } from '../core/ports/health.ts';
 
@@ -145,7 +145,8 @@ const enumsOnce = (errors: readonly ValidationError[]): ValidationError[] => {
 };
 
 /** Every non-2xx leaves through here as RFC 9457 problem details; unknown errors say nothing inside. */
-export const registerErrorHandling = (app: FastifyInstance): void => {
+/** `fallback`: answers a miss itself when it can (the console's client routes); true when it did. */
+export const registerErrorHandling = (app: FastifyInstance, fallback?: (request: FastifyRequest, reply: FastifyReply) => boolean): void => {
   app.setErrorHandler((error: FastifyError | PlantError, request, reply) => {
     if (error instanceof DependencyUnavailable) {
       request.log.warn({ err: error.cause, request_id: request.id }, `${error.dependency} unavailable`);
@@ -180,6 +181,7 @@ export const registerErrorHandling = (app: FastifyInstance): void => {
       void reply.header('allow', [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : [])].join(', '));
       return sendProblem(reply, problem(request, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`));
     }
+    if (fallback?.(request, reply) === true) return reply;
     return sendProblem(reply, problem(request, 'NOT_FOUND', `No route for ${request.method} ${path}`));
   });
 };

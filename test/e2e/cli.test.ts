@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPglitePool } from '../../src/adapters/db/database.ts';
+import { runPlant } from '../support/cli.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -24,11 +25,16 @@ describe('the plant CLI, run as a real process', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('--help works on every command, and bad usage exits 2', () => {
-    for (const args of [[], ['serve'], ['migrate'], ['seed'], ['token'], ['keys'], ['keys', 'generate'], ['keys', 'list'], ['keys', 'retire'], ['keys', 'rotate'], ['accounts'], ['accounts', 'create'], ['accounts', 'list'], ['accounts', 'show'], ['accounts', 'rotate-secret'], ['accounts', 'revoke'], ['audit'], ['audit', 'run'], ['audit', 'export'], ['status'], ['verify'], ['log'], ['log', 'checkpoint'], ['log', 'prove'], ['watch'], ['search'], ['worker'], ['embeddings'], ['embeddings', 'status'], ['embeddings', 'dead'], ['embeddings', 'retry'], ['embeddings', 'quality'], ['embeddings', 'reindex'], ['governance'], ['governance', 'queue'], ['governance', 'decisions']]) {
-      const res = plant([...args, '--help']);
-      expect(res.code, args.join(' ')).toBe(0);
-      expect(res.out).toContain('Usage: plant');
+  // 38 processes: four at a time, and a hang guard above the default (a loaded machine takes a minute).
+  it('--help works on every command, and bad usage exits 2', { timeout: 240_000 }, async () => {
+    const commands = [[], ['serve'], ['migrate'], ['seed'], ['token'], ['keys'], ['keys', 'generate'], ['keys', 'list'], ['keys', 'retire'], ['keys', 'rotate'], ['accounts'], ['accounts', 'create'], ['accounts', 'list'], ['accounts', 'show'], ['accounts', 'rotate-secret'], ['accounts', 'revoke'], ['audit'], ['audit', 'run'], ['audit', 'export'], ['status'], ['verify'], ['log'], ['log', 'checkpoint'], ['log', 'prove'], ['watch'], ['search'], ['worker'], ['embeddings'], ['embeddings', 'status'], ['embeddings', 'dead'], ['embeddings', 'retry'], ['embeddings', 'quality'], ['embeddings', 'reindex'], ['governance'], ['governance', 'queue'], ['governance', 'decisions']];
+    for (let i = 0; i < commands.length; i += 4) {
+      const batch = commands.slice(i, i + 4);
+      const runs = await Promise.all(batch.map((args) => runPlant([...args, '--help'], { env })));
+      runs.forEach((res, j) => {
+        expect(res.code, batch[j]?.join(' ')).toBe(0);
+        expect(res.out).toContain('Usage: plant');
+      });
     }
     expect(plant(['no-such-command']).code).toBe(2);
     expect(plant(['token']).code).toBe(2); // --role is required

@@ -17,6 +17,9 @@ export const registerServe = (program: Command): void => {
         `Plant is listening on ${address} (${deps.db.engine}${deps.db.engine === 'pglite' ? `, data in ${config.PLANT_DATA_DIR}` : ''})\n` +
           `  signing key ${deps.signingKey.keyId} (${deps.signingKey.algorithm})${server.keyCreated ? ', newly generated' : ''}\n` +
           (server.seeded ? `  demo catalog loaded: ${counts}\n` : `  catalog: ${counts}\n`) +
+          (server.console
+            ? `  console: ${address}/${server.devSignIn ? '   (development sign-in for this machine)' : ''}\n`
+            : '  console: not built (npm run build)\n') +
           `  API docs: ${address}/docs   OpenAPI: ${address}/openapi.json   readiness: ${address}/health/ready\n` +
           `  search: ${address}/api/v1/search?q=… (embeddings: ${config.EMBEDDINGS_PROVIDER} provider, model ${deps.embeddings.embedder.model}, ` +
           `cache ${deps.embeddings.embedder.cache.kind}, ${worker ? 'worker in this process' : 'worker: run `plant worker`'})\n` +

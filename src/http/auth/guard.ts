@@ -39,8 +39,8 @@ export interface RouteAccess {
  * Routes that forget to declare access are admin-only (fail closed). Swagger UI's files and CORS
  * preflights (OPTIONS, answered by the CORS plugin from the allow-list) are public.
  */
-const declaredAccess = (method: string, url: string, declared: Access | undefined): Access =>
-  declared ?? (method === 'OPTIONS' || url === '/docs' || url.startsWith('/docs/') ? 'public' : ['admin']);
+const declaredAccess = (method: string, url: string, declared: Access | undefined, publicFile: (url: string) => boolean): Access =>
+  declared ?? (method === 'OPTIONS' || url === '/docs' || url.startsWith('/docs/') || publicFile(url) ? 'public' : ['admin']);
 
 export const ANONYMOUS_READER: Actor = { subject: 'anonymous', roles: ['reader'] };
 
@@ -52,11 +52,17 @@ const bearer = (request: FastifyRequest): string | null => {
   return match[1];
 };
 
-export const registerAuth = (app: FastifyInstance, tokens: TokenService, options: { publicRead: boolean; publicVerification: boolean }): void => {
+/** `publicFile`: the console's static files, which anyone may load (what they show needs a token). */
+export const registerAuth = (
+  app: FastifyInstance,
+  tokens: TokenService,
+  options: { publicRead: boolean; publicVerification: boolean; publicFile?: (url: string) => boolean },
+): void => {
+  const publicFile = options.publicFile ?? ((): boolean => false);
   const { publicRead } = options;
   /** What a route's declaration means under this configuration: never `verification`. */
   const accessOf = (method: string, url: string, declared: Access | undefined): Exclude<Access, 'verification'> => {
-    const access = declaredAccess(method, url, declared);
+    const access = declaredAccess(method, url, declared, publicFile);
     if (access !== 'verification') return access;
     return options.publicVerification ? 'public' : 'read';
   };

@@ -16,6 +16,7 @@ import { registerListServiceAccounts } from './auth/list-service-accounts.ts';
 import { registerRevokeServiceAccount } from './auth/revoke-service-account.ts';
 import { registerRotateServiceAccount } from './auth/rotate-service-account.ts';
 import { registerPostToken } from './auth/post-token.ts';
+import { registerDevToken } from './auth/dev-token.ts';
 import { registerArchive } from './entities/archive.ts';
 import { registerDelete } from './entities/delete.ts';
 import { registerDeprecate } from './entities/deprecate.ts';
@@ -73,8 +74,11 @@ import { registerPostWebhook } from './webhooks/post-webhook.ts';
 import { registerReplayWebhook } from './webhooks/replay-webhook.ts';
 import { registerRetryWebhook } from './webhooks/retry-webhook.ts';
 
-/** `holdLimitMs`: the longest a long poll or a stream holds its request open (HttpOptions). */
-export const registerRoutes = (app: FastifyInstance, deps: ApiDeps, holdLimitMs: number): void => {
+/**
+ * `holdLimitMs`: the longest a long poll or a stream holds its request open; `devTokens`: the
+ * console's development sign-in (both from HttpOptions).
+ */
+export const registerRoutes = (app: FastifyInstance, deps: ApiDeps, holdLimitMs: number, devTokens = false): void => {
   registerGetHealth(app);
   registerGetReady(app, deps);
 
@@ -155,4 +159,5 @@ export const registerRoutes = (app: FastifyInstance, deps: ApiDeps, holdLimitMs:
   registerGetServiceAccount(app, deps);
   registerRotateServiceAccount(app, deps);
   registerRevokeServiceAccount(app, deps);
+  if (devTokens) registerDevToken(app, deps);
 };

@@ -1,0 +1,56 @@
+import { useMemo, useState } from 'react';
+import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
+import { ClientContext } from './context.ts';
+import { Catalog } from './pages/Catalog.tsx';
+import { EntityPage } from './pages/EntityPage.tsx';
+import { SignIn } from './pages/SignIn.tsx';
+import { clientFor, loadSession, saveSession, type Session } from './session.ts';
+
+export const App = (): React.JSX.Element => {
+  const [session, setSession] = useState<Session | null>(loadSession);
+  const client = useMemo(() => clientFor(session), [session]);
+  const [location] = useLocation();
+  const signIn = (next: Session | null): void => {
+    saveSession(next);
+    setSession(next);
+  };
+
+  if (session === null) {
+    return (
+      <ClientContext.Provider value={{ client, session }}>
+        <SignIn onSignIn={signIn} />
+      </ClientContext.Provider>
+    );
+  }
+  return (
+    <ClientContext.Provider value={{ client, session }}>
+      <a className="skip" href="#main">Skip to content</a>
+      <header className="top">
+        <Link href="/" className="brand">Plant Console</Link>
+        <nav aria-label="Main">
+          <Link href="/" aria-current={location === '/' || location.startsWith('/search') ? 'page' : undefined}>Catalog</Link>
+        </nav>
+        <div className="who">
+          <span>
+            Signed in as <strong>{session.subject}</strong> ({session.roles.join(', ') || 'no roles'})
+          </span>
+          <button type="button" className="link" onClick={() => { signIn(null); }}>Sign out</button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Switch>
+          <Route path="/" component={Catalog} />
+          <Route path="/search" component={Catalog} />
+          <Route path="/entities/:id">{(params) => <EntityPage id={params.id} />}</Route>
+          <Route path="/sign-in"><Redirect to="/" /></Route>
+          <Route>
+            <h1>Not found</h1>
+            <p>
+              No console page at <code>{location}</code>. <Link href="/">Back to the catalog</Link>
+            </p>
+          </Route>
+        </Switch>
+      </main>
+    </ClientContext.Provider>
+  );
+};

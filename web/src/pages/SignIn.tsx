@@ -1,0 +1,86 @@
+import { useEffect, useId, useState } from 'react';
+import { sessionFromToken, type Session } from '../session.ts';
+
+const ROLES = ['reader', 'operator', 'governance', 'auditor', 'admin'] as const;
+
+interface DevTokens {
+  roles: string[];
+}
+
+/**
+ * Paste a bearer token (from `plant token` or your identity provider). A server running with
+ * the development secret also offers to mint one here, for a name and a role; a production
+ * server does not have that route at all.
+ */
+export const SignIn = ({ onSignIn }: { onSignIn: (session: Session) => void }): React.JSX.Element => {
+  const [token, setToken] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [dev, setDev] = useState<DevTokens | null>(null);
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<string>('governance');
+  const ids = { token: useId(), name: useId(), role: useId(), error: useId() };
+
+  useEffect(() => {
+    void fetch('/api/v1/auth/dev-token').then(async (res) => {
+      if (res.ok) setDev((await res.json()) as DevTokens);
+    }).catch(() => undefined);
+  }, []);
+
+  const signInWith = (value: string): void => {
+    const session = sessionFromToken(value);
+    if (session === null) setError('That is not a JWT with a subject (sub).');
+    else if (session.expires * 1000 <= Date.now()) setError('That token has expired.');
+    else onSignIn(session);
+  };
+
+  const mint = async (): Promise<void> => {
+    setError(null);
+    const res = await fetch('/api/v1/auth/dev-token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ subject: name.trim(), roles: [role] }),
+    });
+    const body = (await res.json()) as { access_token?: string; detail?: string };
+    if (!res.ok || body.access_token === undefined) setError(body.detail ?? `The server answered ${res.status}.`);
+    else signInWith(body.access_token);
+  };
+
+  return (
+    <main id="main" className="signin">
+      <h1>Plant Console</h1>
+      <p className="lede">The governed registry of agent definitions. Sign in to browse, govern and verify it.</p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          signInWith(token);
+        }}
+      >
+        <label htmlFor={ids.token}>Bearer token</label>
+        <textarea id={ids.token} value={token} rows={4} spellCheck={false} onChange={(e) => { setToken(e.target.value); }} aria-describedby={error === null ? undefined : ids.error} />
+        <button type="submit" disabled={token.trim() === ''}>Sign in with token</button>
+      </form>
+      {dev !== null && (
+        <form
+          className="dev"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void mint();
+          }}
+        >
+          <h2>Development sign-in</h2>
+          <p>This server signs tokens with its development secret, so it can mint one for you. Production servers cannot.</p>
+          <label htmlFor={ids.name}>Your name</label>
+          <input id={ids.name} value={name} autoComplete="username" onChange={(e) => { setName(e.target.value); }} required maxLength={100} />
+          <label htmlFor={ids.role}>Role</label>
+          <select id={ids.role} value={role} onChange={(e) => { setRole(e.target.value); }}>
+            {ROLES.filter((r) => dev.roles.includes(r)).map((r) => (
+              <option key={r} value={r}>{r}</option>
+            ))}
+          </select>
+          <button type="submit" disabled={name.trim() === ''}>Mint a token and sign in</button>
+        </form>
+      )}
+      {error !== null && <p id={ids.error} role="alert" className="error">{error}</p>}
+    </main>
+  );
+};
