@@ -15,6 +15,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY clients/typescript/tsconfig.json ./clients/typescript/
 COPY clients/typescript/src ./clients/typescript/src
+# The console: `npm run build` compiles and bundles it into web/dist, which the server serves at /.
+COPY web ./web
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 FROM node:20-bookworm-slim AS runtime
@@ -29,6 +31,7 @@ COPY --from=build --chown=root:root /app/dist ./dist
 # node_modules/@plant/client links here: the CLI's --url mode and the verifier use the SDK.
 COPY --from=build --chown=root:root /app/clients/typescript/package.json ./clients/typescript/
 COPY --from=build --chown=root:root /app/clients/typescript/dist ./clients/typescript/dist
+COPY --from=build --chown=root:root /app/web/dist ./web/dist
 COPY --chown=root:root package.json ./
 COPY --chown=root:root bin ./bin
 COPY --chown=root:root migrations ./migrations

@@ -29,7 +29,7 @@ export const httpOptions = (config: Config): HttpOptions => ({
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
   console: loadConsole(CONSOLE_DIR),
   // Only the data directory's development secret backs the console's development sign-in.
-  devTokens: config.JWT_SECRET === undefined && config.NODE_ENV !== 'production',
+  devTokens: config.JWT_SECRET === undefined && config.JWT_JWKS_URL === undefined && config.NODE_ENV !== 'production',
 });
 
 /** web/dist, built by `npm run build` (src/ and dist/ sit at the same depth). */

@@ -31,6 +31,8 @@ describe.skipIf(browserMissing() || !(await postgresReachable()))('the Plant Con
   let context: BrowserContext;
   let page: Page;
   let url = '';
+  /** The entity the search test opens and the tamper test edits. */
+  let socialMediaManager = '';
   const dir = mkdtempSync(path.join(tmpdir(), 'plant-console-'));
 
   beforeAll(async () => {
@@ -42,9 +44,10 @@ describe.skipIf(browserMissing() || !(await postgresReachable()))('the Plant Con
       ...process.env, PORT: '0', LOG_LEVEL: 'warn', JWT_SECRET: '', SIGNING_ALGORITHM: 'Ed25519', PLANT_DATA_DIR: dir, DATABASE_URL: db.adminUrl ?? '',
       DB_APP_ROLE: 'plant_app_console', EMBEDDINGS_WORKER: 'true', CHECKPOINT_INTERVAL: '0.2', PLANT_TOKEN: '', NODE_ENV: 'development',
     };
-    const seeded = await runPlant(['seed'], { env });
+    const seeded = await runPlant(['seed'], { env: { ...env, CERTIFICATION_QUORUM: '1' } });
     expect(seeded.code, seeded.err).toBe(0);
-    ({ child: server, url } = await startServe(env));
+    // Four-eyes from here on: every certification in the console needs two governance users.
+    ({ child: server, url } = await startServe({ ...env, CERTIFICATION_QUORUM: '2' }));
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     page = await context.newPage();
@@ -57,11 +60,11 @@ describe.skipIf(browserMissing() || !(await postgresReachable()))('the Plant Con
   });
 
   /** axe-core in the page: no serious or critical violation. A page of its own, since the console's CSP forbids the injected script. */
-  const accessible = async (path: string, state: string): Promise<void> => {
+  const accessible = async (path: string, state: string, as: Page = page): Promise<void> => {
     const audit = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 860 } });
     try {
       const p = await audit.newPage();
-      await p.addInitScript(({ token }) => { if (token !== null) sessionStorage.setItem('plant.console.token', token); }, { token: await page.evaluate(() => sessionStorage.getItem('plant.console.token')) });
+      await p.addInitScript(({ token }) => { if (token !== null) sessionStorage.setItem('plant.console.token', token); }, { token: await as.evaluate(() => sessionStorage.getItem('plant.console.token')) });
       await p.goto(`${url}${path}`);
       await p.waitForSelector(state);
       await p.addScriptTag({ content: AXE });
@@ -79,7 +82,41 @@ describe.skipIf(browserMissing() || !(await postgresReachable()))('the Plant Con
     }
   };
 
-  const shot = (name: string): Promise<Buffer> => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  const shot = (name: string, on: Page = page): Promise<Buffer> => on.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+  const tokenFor = async (subject: string, roles: string[]): Promise<string> => {
+    const res = await fetch(`${url}/api/v1/auth/dev-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ subject, roles }) });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { access_token: string }).access_token;
+  };
+
+  /** A second browser (its own storage) signed in as someone else. */
+  const signedIn = async (subject: string, roles: string[]): Promise<Page> => {
+    const token = await tokenFor(subject, roles);
+    const other = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+    await other.addInitScript((t) => { sessionStorage.setItem('plant.console.token', t); }, token);
+    return other.newPage();
+  };
+
+  /** The queue item of an entity, by its name. */
+  const queued = (on: Page, name: string) => on.locator('ol.queue > li').filter({ has: on.getByRole('link', { name, exact: true }) });
+
+  /** Both governance users approve; the second sees the first's approval arrive live. */
+  const approveTwice = async (alice: Page, bob: Page, name: string): Promise<void> => {
+    await Promise.all([alice.goto(`${url}/governance`), bob.goto(`${url}/governance`)]);
+    await Promise.all([alice.locator('.dot.on').waitFor(), bob.locator('.dot.on').waitFor()]);
+    const mine = queued(alice, name);
+    await mine.getByLabel('Reason (required)').fill('Reviewed the definition: clear and in scope');
+    await mine.getByRole('button', { name: 'Approve' }).click();
+    await mine.getByText('1 of 2 approvals: alice').waitFor();
+    // Bob's page was loaded before alice approved: the change feed brings her approval, no reload.
+    const theirs = queued(bob, name);
+    await theirs.getByText('1 of 2 approvals: alice').waitFor({ timeout: 15_000 });
+    await theirs.getByLabel('Reason (required)').fill('Second pair of eyes: agreed');
+    await theirs.getByRole('button', { name: 'Approve' }).click();
+    await queued(bob, name).waitFor({ state: 'detached' });
+    await queued(alice, name).waitFor({ state: 'detached', timeout: 15_000 });
+  };
 
   it('serves the console at / with a strict CSP and caching, and falls back to index.html for client routes only', async () => {
     const index = await fetch(`${url}/`);
@@ -134,6 +171,7 @@ describe.skipIf(browserMissing() || !(await postgresReachable()))('the Plant Con
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/entities\//);
     await page.getByRole('heading', { level: 1, name: 'Social Media Manager' }).waitFor();
+    socialMediaManager = new URL(page.url()).pathname.split('/').at(-1) ?? '';
     const badge = page.locator('section.badge[data-verified="true"]');
     await badge.waitFor({ timeout: 30_000 });
     expect(await badge.innerText()).toMatch(/Verified in your browser: 2 amendment\(s\), proven in checkpoint \d+/);
@@ -147,8 +185,75 @@ describe.skipIf(browserMissing() || !(await postgresReachable()))('the Plant Con
     await accessible(new URL(page.url()).pathname, 'section.badge[data-verified="true"]');
   });
 
+  it('two governance users certify a new skill and role in the live queue; an operator births an agent in the wizard; search finds it and its badge is green', { timeout: 150_000 }, async () => {
+    const alice = await signedIn('alice', ['governance']);
+    const bob = await signedIn('bob', ['governance']);
+    const carol = await signedIn('carol', ['operator']);
+
+    // A decision without a reason is refused before it is sent.
+    await alice.goto(`${url}/new/skill`);
+    await alice.getByLabel('Name').fill('Coral Reef Basket Weaving');
+    await alice.getByLabel('Description').fill('Weaves biodegradable baskets underwater that coral reef restoration crews plant new coral on');
+    await alice.getByLabel('Category').selectOption('domain_expertise');
+    await alice.getByRole('button', { name: 'Create skill' }).click();
+    await alice.getByRole('status').filter({ hasText: 'Created Coral Reef Basket Weaving' }).waitFor();
+    await shot('create-skill', alice);
+    await accessible('/new/skill', 'text=New skill', alice);
+
+    await alice.goto(`${url}/governance`);
+    const item = queued(alice, 'Coral Reef Basket Weaving');
+    await item.getByRole('button', { name: 'Approve' }).click();
+    expect(await item.getByRole('alert').innerText()).toContain('needs a reason');
+    await approveTwice(alice, bob, 'Coral Reef Basket Weaving');
+
+    await alice.goto(`${url}/new/job-role`);
+    await alice.getByLabel('Name').fill('Reef Restoration Coordinator');
+    await alice.getByLabel('Description').fill('Plans coral reef restoration dives and the baskets they plant');
+    await alice.getByLabel('Industry').selectOption({ label: 'Marketing' });
+    await alice.getByLabel('Coral Reef Basket Weaving').check();
+    await alice.getByRole('button', { name: 'Create job role' }).click();
+    await alice.getByRole('status').filter({ hasText: 'Created Reef Restoration Coordinator' }).waitFor();
+    await shot('create-job-role', alice);
+    await approveTwice(alice, bob, 'Reef Restoration Coordinator');
+    await shot('governance', bob);
+    await accessible('/governance', '.dot.on', bob);
+
+    // The wizard offers only what the rules accept: the certified role of the industry, then its certified skill.
+    await carol.goto(`${url}/new/agent`);
+    await carol.getByLabel('1. Industry').selectOption({ label: 'Marketing' });
+    await carol.getByLabel('2. Certified job role of that industry').selectOption({ label: 'Reef Restoration Coordinator' });
+    const offered = await carol.getByLabel('3. One of the role’s certified skills').locator('option').allInnerTexts();
+    expect(offered).toEqual(['Choose a skill', 'Coral Reef Basket Weaving']);
+    await carol.getByLabel('3. One of the role’s certified skills').selectOption({ label: 'Coral Reef Basket Weaving' });
+    await carol.getByLabel('4. Name').fill('Reef Basket Agent');
+    await shot('agent-wizard', carol);
+    await carol.getByRole('button', { name: 'Birth agent' }).click();
+    await carol.getByRole('status').filter({ hasText: 'Born: Reef Basket Agent' }).waitFor();
+    await accessible('/new/agent', 'text=Birth an agent', carol);
+
+    // A race the wizard cannot see: the server's violations are shown verbatim.
+    await carol.getByLabel('4. Name').fill('Reef Basket Agent');
+    await carol.getByRole('button', { name: 'Birth agent' }).click();
+    expect(await carol.getByRole('alert').innerText()).toMatch(/409|422/);
+
+    // Found by meaning once its embedding is written, then verified in the browser.
+    await expect.poll(async () => {
+      await carol.goto(`${url}/search?q=${encodeURIComponent('an agent that helps restore coral reefs underwater')}&kind=Agent`);
+      await carol.locator('ol.results').or(carol.getByText('Nothing matches.')).waitFor();
+      return carol.locator('ol.results > li > a').allInnerTexts();
+    }, { timeout: 30_000, interval: 1000 }).toContain('Reef Basket Agent');
+    await carol.getByRole('link', { name: 'Reef Basket Agent', exact: true }).click();
+    const badge = carol.locator('section.badge[data-verified="true"]');
+    await badge.waitFor({ timeout: 30_000 });
+    expect(await badge.innerText()).toContain('Verified in your browser: 1 amendment(s)');
+    await alice.context().close();
+    await bob.context().close();
+    await carol.context().close();
+  });
+
   it('tampering in the database turns the badge red on reload, naming the failed check; a changed log key is a red warning', async () => {
-    const id = new URL(page.url()).pathname.split('/').at(-1) ?? '';
+    const id = socialMediaManager;
+    await page.goto(`${url}/entities/${id}`);
     await db.owner.transaction(async (tx) => {
       await tx.query('ALTER TABLE amendments DISABLE TRIGGER USER');
       await tx.query(`UPDATE amendments SET payload = jsonb_set(payload, '{content,description}', '"edited in the database"') WHERE entity_id = $1 AND version = 1`, [id]);
@@ -171,5 +276,41 @@ describe.skipIf(browserMissing() || !(await postgresReachable()))('the Plant Con
     await warning.waitFor({ timeout: 30_000 });
     expect(await warning.innerText()).toContain('different log key');
     expect(await page.locator('section.badge').getAttribute('data-verified')).toBe('false');
+  });
+
+  it('an auditor audits everything, with progress, the tampered entity and its report, and downloads the bundle; operators see keys and accounts', async () => {
+    const dave = await signedIn('dave', ['auditor']);
+    await dave.goto(`${url}/audit`);
+    await dave.getByRole('heading', { name: 'Current checkpoint' }).waitFor();
+    await dave.getByRole('button', { name: 'Run audit' }).click();
+    await dave.getByText('5 of 5 kinds audited').waitFor({ timeout: 60_000 });
+    const rows = await dave.locator('table.grid tbody th').allInnerTexts();
+    expect(rows).toEqual(['Skills', 'Job roles', 'Industries', 'Agents', 'Teams']);
+    // The job role the previous test edited in the database is the one non-compliant entity.
+    const failing = dave.locator('[aria-label="Non-compliant entities"] > li');
+    expect(await failing.allInnerTexts()).toHaveLength(1);
+    expect(await failing.first().innerText()).toContain('Social Media Manager');
+    await failing.first().getByRole('button', { name: 'Tampering report' }).click();
+    await dave.locator('.tamper[data-tampered="true"]').waitFor();
+    await shot('audit', dave);
+    const [download] = await Promise.all([dave.waitForEvent('download'), dave.getByRole('button', { name: 'Download full bundle (JSON)' }).click()]);
+    const bundle = JSON.parse(readFileSync(await download.path(), 'utf8')) as { format: string };
+    expect(bundle.format).toBe('plant.export/v1');
+    await accessible('/audit', 'text=Run audit', dave);
+    await dave.context().close();
+
+    const admin = await tokenFor('erin', ['admin']);
+    const account = await fetch(`${url}/api/v1/auth/service-accounts`, {
+      method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ client_id: 'customer-portal', roles: ['reader'], description: 'customer portal' }),
+    });
+    expect(account.status).toBe(201);
+    const erin = await signedIn('erin', ['admin']);
+    await erin.goto(`${url}/operators`);
+    await erin.getByRole('cell', { name: 'customer portal' }).waitFor();
+    await erin.getByRole('cell', { name: 'current' }).waitFor();
+    expect(await erin.getByText('No subscriptions.').count()).toBe(1);
+    await shot('operators', erin);
+    await accessible('/operators', 'text=Service accounts', erin);
+    await erin.context().close();
   });
 });

@@ -9,6 +9,7 @@ import { createTestDatabase, postgresReachable, type TestDatabase } from '../sup
 const root = path.resolve(import.meta.dirname, '../..');
 const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8').replace(/\\\n\s*/g, ' ');
 const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+const build = dockerfile.slice(0, dockerfile.indexOf('AS runtime'));
 
 const jsonInstruction = (name: string): string[] => {
   const match = new RegExp(`^${name}\\s+(?:.*?\\s)?CMD\\s+(\\[.*\\])$|^${name}\\s+(\\[.*\\])$`, 'm').exec(runtime);
@@ -24,9 +25,11 @@ describe('the container image definition', () => {
     expect(dockerfile).toMatch(/FROM node:20\S* AS build/);
     expect(dockerfile).toContain('npm prune --omit=dev');
     expect(runtime).toMatch(/^USER node$/m);
-    for (const item of ['node_modules', 'dist', 'bin', 'migrations', 'package.json', 'clients/typescript/dist']) {
+    for (const item of ['node_modules', 'dist', 'bin', 'migrations', 'package.json', 'clients/typescript/dist', 'web/dist']) {
       expect(runtime, item).toMatch(new RegExp(`^COPY .*\\b${item.replace('.', '\\.')}\\b.* \\./`, 'm'));
     }
+    // `npm run build` in the build stage reads the console's sources and configuration.
+    expect(build).toMatch(/^COPY web \.\/web$/m);
     expect(jsonInstruction('CMD')).toEqual(['node', 'bin/plant.js', 'serve']);
     expect(imageEnv()).toMatchObject({ NODE_ENV: 'production', HOST: '0.0.0.0', PORT: '8000' });
     expect(dockerfile).not.toMatch(/^(ENV|ARG)\s.*(JWT_SECRET|SIGNING_KEY|PASSWORD)/m);

@@ -201,6 +201,10 @@ describe('the plant CLI, run as a real process', () => {
     expect(inUse.code).toBe(1);
     expect(inUse.err).toContain('is the one this server signs with');
     expect(plant(['keys', 'retire', 'A'.repeat(43)]).err).toContain(`No published signing key has the id ${'A'.repeat(43)}`);
+    // A base64url key id may start with "-": it is the kid, not an unknown option (exit 2).
+    const dashed = plant(['keys', 'retire', `-C${'A'.repeat(41)}`]);
+    expect(dashed.code).toBe(1);
+    expect(dashed.err).toContain(`No published signing key has the id -C${'A'.repeat(41)}`);
     const retired = plant(['keys', 'retire', generated, '--json']);
     expect(retired.code, retired.err).toBe(0);
     const first = JSON.parse(retired.out) as { retired_at: string };

@@ -141,6 +141,14 @@ describe.each(await engines())('the change feed and amendments by hash (%s)', (e
     // Reconnect after leaf 1: the rest, then a change written while the stream is open.
     const resumed = await read({ 'last-event-id': '1' }, (e) => e.length >= size - 2);
     expect(resumed.map((e) => e.id).slice(0, size - 2)).toEqual([...Array(size).keys()].slice(2));
+    // A quiet feed still answers its headers at once: the client knows it is connected before
+    // the first event or keepalive (15 s away), so this fetch resolves long before the abort.
+    const quiet = new AbortController();
+    const timer = setTimeout(() => { quiet.abort(); }, 10_000);
+    const connected = await fetch(url, { headers: { ...reader, 'last-event-id': String(size - 1) }, signal: quiet.signal });
+    clearTimeout(timer);
+    expect(connected.status).toBe(200);
+    quiet.abort();
     const live = read({ 'last-event-id': String(size - 1) }, (e) => e.length >= 1);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const written = await f.skill(api.t.write, { certified: false });

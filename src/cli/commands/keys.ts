@@ -60,6 +60,8 @@ export const registerKeys = (program: Command): void => {
     .option('--json', 'print as JSON')
     .option('--url <url>', 'retire through a running server (admin token in --token or $PLANT_TOKEN)')
     .option('--token <token>', 'bearer token for --url (default: $PLANT_TOKEN)')
+    // A key id is base64url: one in 64 starts with "-", which must reach the command as the kid.
+    .allowUnknownOption()
     .action(async (kid: string, options: { json?: boolean; url?: string; token?: string }) => {
       const server = await serverFor(options, ['admin']);
       const retired =

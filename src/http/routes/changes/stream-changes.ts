@@ -47,6 +47,9 @@ export const registerStreamChanges = (app: FastifyInstance, deps: Pick<ApiDeps, 
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-request-id': request.id });
+      // Headers go out now, not with the first event: a quiet feed would otherwise leave the client
+      // waiting for the first keepalive (15 s) to learn it is connected.
+      res.flushHeaders();
       const client = { open: true };
       res.once('close', () => { client.open = false; });
       let lastWrite = Date.now();
