@@ -51,6 +51,9 @@ const schema = z.object({
   JWT_AUDIENCE: z.string().min(1).default('plant-api'),
   JWT_JWKS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   JWT_ROLES_CLAIM: z.string().min(1).default('roles'),
+  // The console's OpenID Connect sign-in: a public client of the JWT_JWKS_URL issuer (JWT_ISSUER).
+  CONSOLE_OIDC_CLIENT_ID: optionalText,
+  CONSOLE_OIDC_SCOPE: z.string().min(1).max(500).default('openid profile'),
   PUBLIC_READ: bool.default(false),
   // Public keys, checkpoints and proofs: an outside verifier needs no Plant account.
   PUBLIC_VERIFICATION: bool.default(true),
@@ -138,6 +141,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, options: LoadOp
     }
     if (c.JWT_JWKS_URL !== undefined && (env.JWT_ISSUER === undefined || env.JWT_AUDIENCE === undefined)) {
       problems.push('JWT_ISSUER and JWT_AUDIENCE: required with JWT_JWKS_URL (the external issuer\'s values)');
+    }
+    if (c.CONSOLE_OIDC_CLIENT_ID !== undefined && (c.JWT_JWKS_URL === undefined || !URL.canParse(c.JWT_ISSUER))) {
+      problems.push('CONSOLE_OIDC_CLIENT_ID: needs JWT_JWKS_URL and a JWT_ISSUER that is the issuer\'s URL (its discovery document is read from there)');
     }
     if (c.EMBEDDINGS_PROVIDER === 'openai' && c.EMBEDDINGS_URL === undefined) {
       problems.push('EMBEDDINGS_URL: required with EMBEDDINGS_PROVIDER=openai (the server that answers /v1/embeddings)');

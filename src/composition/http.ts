@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { TokenService } from '../http/auth/tokens.ts';
 import { loadConsole } from '../http/console.ts';
-import type { HttpOptions } from '../http/deps.ts';
+import type { ConsoleOidc, HttpOptions } from '../http/deps.ts';
 import type { Config } from './config.ts';
 
 /** Plant's own HS256 tokens always carry these when an external OIDC issuer is configured. */
@@ -20,14 +20,20 @@ export const tokenService = (config: Config, secret: string, accountActive?: (cl
         : { jwksUrl: config.JWT_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, rolesClaim: config.JWT_ROLES_CLAIM },
   });
 
-export const httpOptions = (config: Config): HttpOptions => ({
+const consoleOidc = (config: Config): ConsoleOidc | null =>
+  config.CONSOLE_OIDC_CLIENT_ID === undefined || config.JWT_JWKS_URL === undefined
+    ? null
+    : { authority: config.JWT_ISSUER, client_id: config.CONSOLE_OIDC_CLIENT_ID, scope: config.CONSOLE_OIDC_SCOPE, roles_claim: config.JWT_ROLES_CLAIM };
+
+export const httpOptions = (config: Config, oidc = consoleOidc(config)): HttpOptions => ({
   logLevel: config.LOG_LEVEL,
   publicRead: config.PUBLIC_READ,
   publicVerification: config.PUBLIC_VERIFICATION,
   corsOrigins: config.CORS_ORIGINS,
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
-  console: loadConsole(CONSOLE_DIR),
+  console: loadConsole(CONSOLE_DIR, oidc === null ? [] : [new URL(oidc.authority).origin]),
+  oidc,
   // Only the data directory's development secret backs the console's development sign-in.
   devTokens: config.JWT_SECRET === undefined && config.JWT_JWKS_URL === undefined && config.NODE_ENV !== 'production',
 });

@@ -106,7 +106,7 @@ export const buildApp = async (deps: ApiDeps, options: HttpOptions, logStream?: 
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
 
-  registerRoutes(app, deps, options.holdLimitMs ?? DEFAULT_HOLD_LIMIT_MS, options.devTokens === true);
+  registerRoutes(app, deps, options.holdLimitMs ?? DEFAULT_HOLD_LIMIT_MS, { devTokens: options.devTokens === true, oidc: options.oidc ?? null });
   if (build !== null) await registerConsole(app, build);
   return app;
 };

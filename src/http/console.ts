@@ -7,24 +7,27 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
  * The console's pages allow nothing from elsewhere: scripts and styles from this origin only, no
  * inline script, no framing, API calls to this origin.
  */
-export const CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The console's CSP; `connect` adds origins its scripts may call (the OpenID issuer's). */
+export const consoleCsp = (connect: readonly string[] = []): string =>
+  [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    ["connect-src 'self'", ...connect].join(' '),
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 
 /** The built console (web/dist), read once: its files' URLs, and index.html for client routes. */
 export interface ConsoleBuild {
   dir: string;
   urls: ReadonlySet<string>;
   index: Buffer;
+  csp: string;
 }
 
 const walk = (dir: string, base = ''): string[] =>
@@ -34,14 +37,14 @@ const walk = (dir: string, base = ''): string[] =>
   });
 
 /** The console built in `dir`, or null when it was not built (the API still serves). */
-export const loadConsole = (dir: string): ConsoleBuild | null => {
+export const loadConsole = (dir: string, connect: readonly string[] = []): ConsoleBuild | null => {
   const index = path.join(dir, 'index.html');
   if (!existsSync(index)) return null;
-  return { dir, urls: new Set(['/', ...walk(dir)]), index: readFileSync(index) };
+  return { dir, urls: new Set(['/', ...walk(dir)]), index: readFileSync(index), csp: consoleCsp(connect) };
 };
 
-const pageHeaders = (reply: FastifyReply): FastifyReply =>
-  reply.header('content-security-policy', CONSOLE_CSP).header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
+const pageHeaders = (reply: FastifyReply, build: ConsoleBuild): FastifyReply =>
+  reply.header('content-security-policy', build.csp).header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
 
 // Paths that are the API's or the server's own: a miss there is a 404 problem, never the console.
 const SERVER_PATHS = /^\/(api|docs|openapi\.json|metrics|health|\.well-known)(\/|$)/;
@@ -51,7 +54,7 @@ export const consoleFallback = (build: ConsoleBuild) => (request: FastifyRequest
   const url = request.url.split('?')[0] ?? '';
   if ((request.method !== 'GET' && request.method !== 'HEAD') || SERVER_PATHS.test(url)) return false;
   if (!(request.headers.accept ?? '').includes('text/html')) return false;
-  void pageHeaders(reply).code(200).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(build.index);
+  void pageHeaders(reply, build).code(200).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(build.index);
   return true;
 };
 
@@ -69,7 +72,7 @@ export const registerConsole = async (app: FastifyInstance, build: ConsoleBuild)
     setHeaders: (reply, file) => {
       const immutable = file.includes(`${path.sep}assets${path.sep}`);
       reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
-      reply.header('content-security-policy', CONSOLE_CSP);
+      reply.header('content-security-policy', build.csp);
       reply.header('x-content-type-options', 'nosniff');
       reply.header('referrer-policy', 'no-referrer');
     },

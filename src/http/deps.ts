@@ -66,6 +66,19 @@ export interface HttpOptions {
    * machine only. Never with JWT_SECRET or in production (composition decides).
    */
   devTokens?: boolean | undefined;
+  /** OpenID Connect sign-in for the console (JWT_JWKS_URL with CONSOLE_OIDC_CLIENT_ID), or null. */
+  oidc?: ConsoleOidc | null | undefined;
+}
+
+/** What the console needs to run authorization code + PKCE against the external issuer. */
+export interface ConsoleOidc {
+  /** The issuer's URL: its /.well-known/openid-configuration is read from here. */
+  authority: string;
+  /** A public client (no secret) registered with the issuer for the console's redirect URI. */
+  client_id: string;
+  scope: string;
+  /** Where the access token keeps its roles (JWT_ROLES_CLAIM), so the console can show them. */
+  roles_claim: string;
 }
 
 export const DEFAULT_HOLD_LIMIT_MS = 300_000;

@@ -119,6 +119,24 @@ describe.each(await engines())('A2A agent cards and the AI Catalog (%s)', (engin
     expect(foreign).toMatchObject({ verified: false, signature: 'pass', ledger: 'fail', problems: ['checkpoint: verifier key id does not match its key'] });
     const unsigned = await verifyAgentCard({ ...card, signatures: [] }, { logKey: vkey, keys });
     expect(unsigned.problems).toEqual(['the card is not signed']);
+
+    // The ledger way fails on its own, with the signature left as it is.
+    type Ext = { uri: string; params: Record<string, unknown> };
+    const withProof = (change: Record<string, unknown> | null): object => {
+      const { capabilities } = card as unknown as { capabilities: { extensions?: Ext[] } };
+      const extensions = capabilities.extensions ?? [];
+      return {
+        ...card,
+        capabilities: { ...capabilities, extensions: change === null ? [] : extensions.map((e) => (e.uri === 'urn:plant:a2a:ledger:v1' ? { ...e, params: { ...e.params, ...change } } : e)) },
+      };
+    };
+    const ledgerOf = async (c: object): Promise<string[]> => (await verifyAgentCard(c, { logKey: vkey, keys })).problems.filter((p) => !p.startsWith('no signature'));
+    expect(await ledgerOf(withProof(null))).toEqual(['the card has no urn:plant:a2a:ledger:v1 extension']);
+    const size = (result.proof?.tree_size ?? 0) + 1;
+    expect(await ledgerOf(withProof({ tree_size: size }))).toEqual([`the checkpoint is of size ${size - 1}, the proof says ${size}`]);
+    expect(await ledgerOf(withProof({ amendment_hash: 'not hex' }))).toEqual(['the proof or the amendment hash is not hex SHA-256']);
+    const other = '0'.repeat(64);
+    expect(await ledgerOf(withProof({ amendment_hash: other }))).toEqual([`amendment ${other} is not included at leaf ${String(result.proof?.leaf_index)} of the signed tree of size ${size - 1}`]);
   });
 
   it('lists certified agents by default, pages by id; a decertified role takes its agents out; unknown ids are 404', async () => {

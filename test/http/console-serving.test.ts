@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONSOLE_CSP, loadConsole } from '../../src/http/console.ts';
+import { consoleCsp, loadConsole } from '../../src/http/console.ts';
 import { createTestApi, type TestApi } from '../support/api.ts';
 
 // The console's files and its development sign-in, as the HTTP adapter serves them.
@@ -29,7 +29,7 @@ describe('serving the console, and its development sign-in', () => {
     expect(index.statusCode).toBe(200);
     expect(index.headers['content-type']).toMatch(/^text\/html/);
     expect(index.headers['cache-control']).toBe('no-cache');
-    expect(index.headers['content-security-policy']).toBe(CONSOLE_CSP);
+    expect(index.headers['content-security-policy']).toBe(consoleCsp());
     expect(index.headers['x-content-type-options']).toBe('nosniff');
     const asset = await api.app.inject({ url: '/assets/app-1234.js' });
     expect(asset.statusCode).toBe(200);
@@ -44,7 +44,7 @@ describe('serving the console, and its development sign-in', () => {
     const page = await api.app.inject({ url: '/entities/0190d9b2-0000-7000-8000-000000000000?tab=history', headers: html });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<title>console</title>');
-    expect(page.headers['content-security-policy']).toBe(CONSOLE_CSP);
+    expect(page.headers['content-security-policy']).toBe(consoleCsp());
     for (const miss of ['/api/v1/nowhere', '/docs/nowhere', '/health/nowhere', '/.well-known/nowhere']) {
       const res = await api.app.inject({ url: miss, headers: html });
       expect(res.statusCode, miss).toBe(404);
@@ -54,6 +54,22 @@ describe('serving the console, and its development sign-in', () => {
     expect((await api.app.inject({ method: 'DELETE', url: '/search', headers: html })).statusCode).toBe(404);
     // A server without the console built has neither the files nor the fallback.
     expect((await plain.app.inject({ url: '/', headers: html })).statusCode).toBe(404);
+  });
+
+  it('says how to sign in: the development sign-in here, OpenID Connect where configured, whose issuer the CSP lets the page call', async () => {
+    expect((await api.app.inject({ url: '/api/v1/auth/sign-in' })).json()).toEqual({ development: true, oidc: null });
+    expect((await plain.app.inject({ url: '/api/v1/auth/sign-in' })).json()).toEqual({ development: false, oidc: null });
+    const oidc = { authority: 'https://id.example.com/realms/plant', client_id: 'plant-console', scope: 'openid', roles_claim: 'realm_access.roles' };
+    const sso = await createTestApi('pglite', { console: loadConsole(dir, ['https://id.example.com']), oidc });
+    try {
+      expect((await sso.app.inject({ url: '/api/v1/auth/sign-in' })).json()).toEqual({ development: false, oidc });
+      const page = await sso.app.inject({ url: '/auth/callback?code=x&state=y', headers: { accept: 'text/html' } });
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['content-security-policy']).toContain("connect-src 'self' https://id.example.com;");
+      expect((await sso.app.inject({ method: 'POST', url: '/api/v1/auth/dev-token', payload: { subject: 'a', roles: ['admin'] } })).statusCode).toBe(404);
+    } finally {
+      await sso.close();
+    }
   });
 
   it('mints development tokens for callers on this machine only, and only where it was enabled', async () => {

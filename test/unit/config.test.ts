@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { certificationPolicy, ConfigError, loadConfig } from '../../src/composition/config.ts';
+import { httpOptions } from '../../src/composition/http.ts';
 
 const problems = (env: NodeJS.ProcessEnv): string[] => {
   try {
@@ -68,6 +69,17 @@ describe('configuration', () => {
 
   it('rejects both a key and a key file', () => {
     expect(problems({ SIGNING_KEY: 'pem', SIGNING_KEY_FILE: '/k.pem' })).toEqual(['SIGNING_KEY and SIGNING_KEY_FILE: set only one']);
+  });
+
+  it('the console\'s OpenID sign-in needs the external issuer, by URL, and never comes with the development sign-in', () => {
+    expect(problems({ CONSOLE_OIDC_CLIENT_ID: 'plant-console' })[0]).toMatch(/^CONSOLE_OIDC_CLIENT_ID: needs JWT_JWKS_URL/);
+    const external = { JWT_JWKS_URL: 'https://id.example.com/jwks', JWT_AUDIENCE: 'plant', CONSOLE_OIDC_CLIENT_ID: 'plant-console' };
+    expect(problems({ ...external, JWT_ISSUER: 'not a url' })[0]).toMatch(/^CONSOLE_OIDC_CLIENT_ID/);
+    const options = httpOptions(loadConfig({ ...external, JWT_ISSUER: 'https://id.example.com/realms/plant', JWT_ROLES_CLAIM: 'realm_access.roles' }));
+    expect(options.oidc).toEqual({ authority: 'https://id.example.com/realms/plant', client_id: 'plant-console', scope: 'openid profile', roles_claim: 'realm_access.roles' });
+    expect(options.devTokens).toBe(false);
+    expect(options.console?.csp).toContain("connect-src 'self' https://id.example.com;");
+    expect(httpOptions(loadConfig({})).oidc).toBeNull();
   });
 
   it('four-eyes settings: quorum 2 in production unless set, request TTL in s, m, h or d', () => {

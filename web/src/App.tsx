@@ -6,7 +6,9 @@ import { Catalog } from './pages/Catalog.tsx';
 import { Create } from './pages/Create.tsx';
 import { EntityPage } from './pages/EntityPage.tsx';
 import { Governance } from './pages/Governance.tsx';
+import { OidcCallback } from './pages/OidcCallback.tsx';
 import { Operators } from './pages/Operators.tsx';
+import { CALLBACK_PATH } from './oidc.ts';
 import { SignIn } from './pages/SignIn.tsx';
 import { clientFor, loadSession, saveSession, type Session } from './session.ts';
 
@@ -31,6 +33,13 @@ export const App = (): React.JSX.Element => {
     setSession(next);
   };
 
+  if (location === CALLBACK_PATH) {
+    return (
+      <ClientContext.Provider value={{ client, session }}>
+        <OidcCallback onSignIn={signIn} />
+      </ClientContext.Provider>
+    );
+  }
   if (session === null) {
     return (
       <ClientContext.Provider value={{ client, session }}>

@@ -5794,6 +5794,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the console signs in: the development sign-in (a development server only) and OpenID Connect (when configured) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description POST /api/v1/auth/dev-token mints tokens here (loopback callers only) */
+                            development: boolean;
+                            oidc: {
+                                /** @description The issuer; its /.well-known/openid-configuration is read from here */
+                                authority: string;
+                                /** @description A public client registered for <this server>/auth/callback */
+                                client_id: string;
+                                scope: string;
+                                /** @description The access-token claim holding Plant roles (JWT_ROLES_CLAIM; dotted for nested claims) */
+                                roles_claim: string;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

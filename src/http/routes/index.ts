@@ -17,6 +17,7 @@ import { registerRevokeServiceAccount } from './auth/revoke-service-account.ts';
 import { registerRotateServiceAccount } from './auth/rotate-service-account.ts';
 import { registerPostToken } from './auth/post-token.ts';
 import { registerDevToken } from './auth/dev-token.ts';
+import { registerConsoleSignIn, type ConsoleSignIn } from './auth/console-sign-in.ts';
 import { registerArchive } from './entities/archive.ts';
 import { registerDelete } from './entities/delete.ts';
 import { registerDeprecate } from './entities/deprecate.ts';
@@ -75,10 +76,10 @@ import { registerReplayWebhook } from './webhooks/replay-webhook.ts';
 import { registerRetryWebhook } from './webhooks/retry-webhook.ts';
 
 /**
- * `holdLimitMs`: the longest a long poll or a stream holds its request open; `devTokens`: the
- * console's development sign-in (both from HttpOptions).
+ * `holdLimitMs`: the longest a long poll or a stream holds its request open; `signIn`: how the
+ * console signs in (the development sign-in, OpenID Connect), both from HttpOptions.
  */
-export const registerRoutes = (app: FastifyInstance, deps: ApiDeps, holdLimitMs: number, devTokens = false): void => {
+export const registerRoutes = (app: FastifyInstance, deps: ApiDeps, holdLimitMs: number, signIn: ConsoleSignIn = { devTokens: false, oidc: null }): void => {
   registerGetHealth(app);
   registerGetReady(app, deps);
 
@@ -159,5 +160,6 @@ export const registerRoutes = (app: FastifyInstance, deps: ApiDeps, holdLimitMs:
   registerGetServiceAccount(app, deps);
   registerRotateServiceAccount(app, deps);
   registerRevokeServiceAccount(app, deps);
-  if (devTokens) registerDevToken(app, deps);
+  registerConsoleSignIn(app, signIn);
+  if (signIn.devTokens) registerDevToken(app, deps);
 };

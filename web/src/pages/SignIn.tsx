@@ -1,10 +1,14 @@
+import { unwrap } from '@plant/client';
 import { useEffect, useId, useState } from 'react';
+import { usePlant } from '../context.ts';
+import { userManager, type OidcSettings } from '../oidc.ts';
 import { sessionFromToken, type Session } from '../session.ts';
 
 const ROLES = ['reader', 'operator', 'governance', 'auditor', 'admin'] as const;
 
-interface DevTokens {
-  roles: string[];
+interface Offer {
+  development: boolean;
+  oidc: OidcSettings | null;
 }
 
 /**
@@ -15,16 +19,24 @@ interface DevTokens {
 export const SignIn = ({ onSignIn }: { onSignIn: (session: Session) => void }): React.JSX.Element => {
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [dev, setDev] = useState<DevTokens | null>(null);
+  const { client } = usePlant();
+  const [offer, setOffer] = useState<Offer | null>(null);
   const [name, setName] = useState('');
   const [role, setRole] = useState<string>('governance');
-  const ids = { token: useId(), name: useId(), role: useId(), error: useId() };
+  const ids = { token: useId(), name: useId(), role: useId(), error: useId(), sso: useId() };
 
   useEffect(() => {
-    void fetch('/api/v1/auth/dev-token').then(async (res) => {
-      if (res.ok) setDev((await res.json()) as DevTokens);
-    }).catch(() => undefined);
-  }, []);
+    void client.api.GET('/api/v1/auth/sign-in').then(unwrap).then(setOffer, () => undefined);
+  }, [client]);
+
+  const sso = async (oidc: OidcSettings): Promise<void> => {
+    setError(null);
+    try {
+      await userManager(oidc).signinRedirect();
+    } catch (e) {
+      setError(`Could not reach ${oidc.authority}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
 
   const signInWith = (value: string): void => {
     const session = sessionFromToken(value);
@@ -59,7 +71,14 @@ export const SignIn = ({ onSignIn }: { onSignIn: (session: Session) => void }): 
         <textarea id={ids.token} value={token} rows={4} spellCheck={false} onChange={(e) => { setToken(e.target.value); }} aria-describedby={error === null ? undefined : ids.error} />
         <button type="submit" disabled={token.trim() === ''}>Sign in with token</button>
       </form>
-      {dev !== null && (
+      {offer?.oidc != null && (
+        <section className="panel sso" aria-labelledby={ids.sso}>
+          <h2 id={ids.sso}>Single sign-on</h2>
+          <p>Sign in at your organisation’s identity provider, {new URL(offer.oidc.authority).host}; it sends you back here signed in.</p>
+          <button type="button" onClick={() => { if (offer.oidc !== null) void sso(offer.oidc); }}>Sign in with {new URL(offer.oidc.authority).host}</button>
+        </section>
+      )}
+      {offer?.development === true && (
         <form
           className="dev"
           onSubmit={(e) => {
@@ -73,7 +92,7 @@ export const SignIn = ({ onSignIn }: { onSignIn: (session: Session) => void }): 
           <input id={ids.name} value={name} autoComplete="username" onChange={(e) => { setName(e.target.value); }} required maxLength={100} />
           <label htmlFor={ids.role}>Role</label>
           <select id={ids.role} value={role} onChange={(e) => { setRole(e.target.value); }}>
-            {ROLES.filter((r) => dev.roles.includes(r)).map((r) => (
+            {ROLES.map((r) => (
               <option key={r} value={r}>{r}</option>
             ))}
           </select>
