@@ -4,6 +4,7 @@ import { ConfigError } from '../composition/config.ts';
 import { registerAccounts } from './commands/accounts.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerKeys } from './commands/keys.ts';
+import { registerDiff } from './commands/diff.ts';
 import { registerLog } from './commands/log.ts';
 import { registerVerify } from './commands/verify.ts';
 import { registerMigrate } from './commands/migrate.ts';
@@ -39,6 +40,7 @@ export const buildProgram = (): Command => {
   registerStatus(program);
   registerVerify(program);
   registerLog(program);
+  registerDiff(program);
   registerWatch(program);
   registerWorker(program);
   registerSearch(program);

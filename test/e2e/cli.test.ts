@@ -57,7 +57,7 @@ describe('the plant CLI, run as a real process', () => {
   it('migrate, then seed (twice: the second changes nothing), then status', () => {
     const migrated = plant(['migrate', '--json']);
     expect(migrated.code, migrated.err).toBe(0);
-    expect(JSON.parse(migrated.out)).toMatchObject({ engine: 'pglite', applied: ['0001_ledger', '0002_service_accounts', '0003_transparency_log', '0004_search', '0005_review', '0006_four_eyes', '0007_decisions', '0008_database_checks', '0009_name_skeletons', '0010_webhooks', '0011_idempotency', '0012_retired_keys', '0013_service_account_lifecycle'], current_version: 13 });
+    expect(JSON.parse(migrated.out)).toMatchObject({ engine: 'pglite', applied: ['0001_ledger', '0002_service_accounts', '0003_transparency_log', '0004_search', '0005_review', '0006_four_eyes', '0007_decisions', '0008_database_checks', '0009_name_skeletons', '0010_webhooks', '0011_idempotency', '0012_retired_keys', '0013_service_account_lifecycle', '0014_point_in_time'], current_version: 14 });
     expect(plant(['migrate']).out).toContain('up to date');
 
     const seeded = plant(['seed']);
@@ -72,7 +72,7 @@ describe('the plant CLI, run as a real process', () => {
     expect(status.migrations.current).toBe(true);
     expect(status.counts).toEqual({ Agent: 50, Industry: 3, JobRole: 10, Skill: 19, Team: 6 });
     expect(status.signing_key.algorithm).toBe('Ed25519');
-    expect(plant(['status']).out).toMatch(/Migrations 13\/13 applied, current/);
+    expect(plant(['status']).out).toMatch(/Migrations 14\/14 applied, current/);
   });
 
   it('governance queue: empty on the demo catalog, as a table and as JSON; a bad --limit exits 1', () => {
@@ -229,6 +229,19 @@ describe('the plant CLI, run as a real process', () => {
     expect(proof).toMatchObject({ leaf_index: 3, tree_size: size });
     expect(proof.proof.length).toBeGreaterThan(0);
     expect(plant(['log', 'prove', '--leaf-index', String(size + 5)]).code).toBe(1);
+
+    // plant diff: what the log holds between two sizes, as JSON and as a table; a bad range exits 1.
+    const diff = JSON.parse(plant(['diff', '--from', '0', '--to', String(size), '--json']).out) as { entities: { entity_id: string; version_before: number }[]; consistency_proof: string[] };
+    expect(diff.entities.length).toBeGreaterThan(0);
+    expect(diff.entities.every((e) => e.version_before === 0)).toBe(true);
+    const human = plant(['diff', '--from', '1', '--to', String(size)]);
+    expect(human.code, human.err).toBe(0);
+    expect(human.out).toMatch(/entities changed between tree sizes 1 and \d+\nENTITY\s+KIND\s+VERSIONS\s+OPERATIONS/);
+    expect(human.out).toContain(`plant log prove --from 1 --tree-size ${size}`);
+    const backwards = plant(['diff', '--from', String(size), '--to', '1']);
+    expect(backwards.code).toBe(1);
+    expect(backwards.err).toContain(`from=${size} is after to=1`);
+    expect(plant(['diff', '--from', 'ten', '--to', '1']).err).toContain('--from must be a tree size');
 
     const bundle = path.join(dir, 'verify-me.json');
     expect(plant(['audit', 'export', '--out', bundle]).code).toBe(0);

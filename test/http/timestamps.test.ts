@@ -109,6 +109,8 @@ describe('every timestamp in every response is ISO 8601 UTC', () => {
       '/api/v1/search': 'q=agent',
       '/api/v1/log/proof/inclusion': 'leaf_index=0',
       '/api/v1/log/proof/consistency': 'first=1&second=2',
+      '/api/v1/entities/{id}/diff': 'from=1&to=1',
+      '/api/v1/log/diff': 'from=1&to=2',
       '/api/v1/changes': 'limit=5',
       '/api/v1/log/entries': 'start=0&end=3',
     };

@@ -2137,10 +2137,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get any entity by id, whatever its kind or status */
+        /** Get any entity by id, whatever its kind or status; with `as_of`, as it stood in the log of that size (or at that time), with its inclusion proof on `proof=true` */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description A tree size of the log (`1234`) or an RFC 3339 time, resolved to the last checkpoint at or before it */
+                    as_of?: string;
+                    /** @description With `as_of`: the head amendment's inclusion proof in the tree of that size */
+                    proof?: boolean;
+                };
                 header?: never;
                 path: {
                     /** @description UUID (entities use UUIDv7) */
@@ -2282,10 +2287,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every amendment of an entity, oldest first, with hashes and signatures */
+        /** Every amendment of an entity, oldest first, with hashes and signatures; with `as_of`, those in the log of that size (or at that time) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description A tree size of the log (`1234`) or an RFC 3339 time, resolved to the last checkpoint at or before it */
+                    as_of?: string;
+                    /** @description With `as_of`: the head amendment's inclusion proof in the tree of that size */
+                    proof?: boolean;
+                };
                 header?: never;
                 path: {
                     /** @description UUID (entities use UUIDv7) */
@@ -2321,6 +2331,133 @@ export interface paths {
                                 payload: {
                                     [key: string]: unknown;
                                 };
+                            }[];
+                            /** @description Present only on point-in-time reads: which tree the answer is from and where its head sits in it */
+                            as_of?: {
+                                /** @description The log size the answer is as of */
+                                tree_size: number;
+                                /** @description `as_of` as the caller gave it */
+                                requested: string;
+                                /** @description The signed checkpoint of exactly that size, or null when the log signed none there */
+                                checkpoint: {
+                                    tree_size: number;
+                                    /** @description hex */
+                                    root_hash: string;
+                                    /** @description C2SP signed note */
+                                    note: string;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                } | null;
+                                /** @description The head amendment's leaf in the log */
+                                leaf_index: number;
+                                amendment_hash: string;
+                                proof?: {
+                                    inclusion_proof: string[];
+                                    /** @description hex: the root of the tree of `tree_size` */
+                                    root_hash: string;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/entities/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The content change between two versions as an RFC 6902 JSON Patch, with both amendment hashes */
+        get: {
+            parameters: {
+                query: {
+                    from: number;
+                    to: number;
+                };
+                header?: never;
+                path: {
+                    /** @description UUID (entities use UUIDv7) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entity_id: string;
+                            from: {
+                                version: number;
+                                amendment_hash: string;
+                                operation: string;
+                                /** Format: date-time */
+                                timestamp: string;
+                            };
+                            to: {
+                                version: number;
+                                amendment_hash: string;
+                                operation: string;
+                                /** Format: date-time */
+                                timestamp: string;
+                            };
+                            /** @description RFC 6902 JSON Patch that turns the content at `from` into the content at `to` */
+                            patch: {
+                                /** @enum {string} */
+                                op: "add" | "remove" | "replace" | "move" | "copy" | "test";
+                                path: string;
+                                from?: string;
+                                value?: unknown;
                             }[];
                         };
                     };
@@ -4304,6 +4441,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/log/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The entities changed between two tree sizes, with the consistency proof between them */
+        get: {
+            parameters: {
+                query: {
+                    from: number;
+                    to: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: number;
+                            to: number;
+                            /** @description The signed checkpoints of exactly these sizes, where the log signed them */
+                            checkpoints: {
+                                from: {
+                                    tree_size: number;
+                                    /** @description hex */
+                                    root_hash: string;
+                                    /** @description C2SP signed note */
+                                    note: string;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                } | null;
+                                to: {
+                                    tree_size: number;
+                                    /** @description hex */
+                                    root_hash: string;
+                                    /** @description C2SP signed note */
+                                    note: string;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                } | null;
+                            };
+                            /** @description RFC 6962 proof that the tree of `to` extends the tree of `from` (empty when from is 0 or equals to) */
+                            consistency_proof: string[];
+                            /** @description Every entity with an amendment in leaves [from, to), by its first such leaf */
+                            entities: {
+                                entity_id: string;
+                                entity_type: string;
+                                /** @description 0 when the entity was born in the range */
+                                version_before: number;
+                                version_after: number;
+                                /** @description Its amendments' operations in the range, in log order */
+                                operations: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/log/proof/consistency": {
         parameters: {
             query?: never;
@@ -5945,6 +6184,31 @@ export interface components {
             job_role_id?: string;
             team_id?: string | null;
             agents?: string[];
+            /** @description Present only on point-in-time reads: which tree the answer is from and where its head sits in it */
+            as_of?: {
+                /** @description The log size the answer is as of */
+                tree_size: number;
+                /** @description `as_of` as the caller gave it */
+                requested: string;
+                /** @description The signed checkpoint of exactly that size, or null when the log signed none there */
+                checkpoint: {
+                    tree_size: number;
+                    /** @description hex */
+                    root_hash: string;
+                    /** @description C2SP signed note */
+                    note: string;
+                    /** Format: date-time */
+                    created_at: string;
+                } | null;
+                /** @description The head amendment's leaf in the log */
+                leaf_index: number;
+                amendment_hash: string;
+                proof?: {
+                    inclusion_proof: string[];
+                    /** @description hex: the root of the tree of `tree_size` */
+                    root_hash: string;
+                };
+            };
         };
         /** @description The seed report shape, with l1_pass counted and per-entity detail */
         AuditReport: {

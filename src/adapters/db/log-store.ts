@@ -1,5 +1,5 @@
 import { requiredNodes, rootHash, consistencyProof, inclusionProof, consistencyRanges, inclusionRanges, type Coordinate, type Hash, type NodeSource, type Range } from '../../core/merkle.ts';
-import type { ChangeRow, CheckpointRow, LeafRow, LogStore } from '../../core/ports/log.ts';
+import type { ChangeRow, CheckpointRow, EntityChangeRow, LeafRow, LogStore } from '../../core/ports/log.ts';
 import type { Sql } from './sql.ts';
 
 const num = (v: unknown): number => Number(v);
@@ -85,6 +85,35 @@ export class PgLogStore implements LogStore {
   /** Leaf hashes and amendment hashes of [0, size), in index order (export and audit). */
   async allLeaves(size: number): Promise<LeafRow[]> {
     return this.leaves(0, size);
+  }
+
+  async entityLeafAt(entityId: string, size: number): Promise<LeafRow | undefined> {
+    const { rows } = await this.sql.query<LeafRow>(
+      `SELECT ${LEAF_COLUMNS} FROM log_leaves WHERE entity_id = $1 AND leaf_index < $2 ORDER BY leaf_index DESC LIMIT 1`,
+      [entityId, size],
+    );
+    return rows[0] === undefined ? undefined : toLeaf(rows[0]);
+  }
+
+  async changedBetween(from: number, to: number): Promise<EntityChangeRow[]> {
+    const { rows } = await this.sql.query<EntityChangeRow>(
+      `SELECT l.entity_id::text AS entity_id, a.entity_type, min(l.version) - 1 AS version_before, max(l.version) AS version_after,
+              array_agg(a.operation ORDER BY l.leaf_index) AS operations, min(l.leaf_index) AS first_leaf
+         FROM log_leaves l JOIN amendments a ON a.hash = l.amendment_hash
+        WHERE l.leaf_index >= $1 AND l.leaf_index < $2
+        GROUP BY l.entity_id, a.entity_type
+        ORDER BY first_leaf`,
+      [from, to],
+    );
+    return rows.map((r) => ({ ...r, version_before: num(r.version_before), version_after: num(r.version_after), first_leaf: num(r.first_leaf) }));
+  }
+
+  async checkpointAtOrBefore(at: string): Promise<CheckpointRow | undefined> {
+    const { rows } = await this.sql.query<CheckpointRow>(
+      'SELECT tree_size, root_hash, note, created_at FROM log_checkpoints WHERE created_at <= $1::timestamptz ORDER BY created_at DESC, tree_size DESC LIMIT 1',
+      [at],
+    );
+    return rows[0] === undefined ? undefined : { ...rows[0], tree_size: num(rows[0].tree_size), root_hash: buf(rows[0].root_hash) };
   }
 
   async latestCheckpoint(): Promise<CheckpointRow | undefined> {

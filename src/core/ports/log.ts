@@ -22,6 +22,19 @@ export interface ChangeRow {
   timestamp: string;
 }
 
+/** What happened to one entity between two tree sizes: the log diff's row. */
+export interface EntityChangeRow {
+  entity_id: string;
+  entity_type: string;
+  /** The version before the range (0 when the entity was born inside it). */
+  version_before: number;
+  version_after: number;
+  /** The operations of its amendments in the range, in log order. */
+  operations: string[];
+  /** The first leaf of this entity in the range: the rows come in this order. */
+  first_leaf: number;
+}
+
 export interface CheckpointRow {
   tree_size: number;
   root_hash: Buffer;
@@ -49,7 +62,13 @@ export interface LogStore {
   leavesOfEntity(entityId: string): Promise<LeafRow[]>;
   /** The tree's own level-0 hashes at these indexes: what a leaf was, even if its leaf row is gone. */
   leafHashes(indexes: readonly number[]): Promise<Map<number, Hash>>;
+  /** The entity's last leaf below `size`: its amendment in the tree of that size. */
+  entityLeafAt(entityId: string, size: number): Promise<LeafRow | undefined>;
+  /** Entities with leaves in [from, to), by their first leaf there. */
+  changedBetween(from: number, to: number): Promise<EntityChangeRow[]>;
   latestCheckpoint(): Promise<CheckpointRow | undefined>;
+  /** The last checkpoint signed at or before this instant. */
+  checkpointAtOrBefore(at: string): Promise<CheckpointRow | undefined>;
   checkpoint(size: number): Promise<CheckpointRow | undefined>;
   checkpointSizes(): Promise<number[]>;
   /** Stores a checkpoint; a concurrent server that signed the same size first wins (same root). */

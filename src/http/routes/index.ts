@@ -24,6 +24,7 @@ import { registerDeprecate } from './entities/deprecate.ts';
 import { registerEvolve } from './entities/evolve.ts';
 import { registerGetEntity } from './entities/get-entity.ts';
 import { registerGetHistory } from './entities/get-history.ts';
+import { registerGetEntityDiff } from './entities/get-diff.ts';
 import { registerReview } from './entities/review.ts';
 import { registerCertifyJobRole } from './genesis/certify-job-role.ts';
 import { registerCertifySkill } from './genesis/certify-skill.ts';
@@ -54,6 +55,7 @@ import { registerGetCheckpoint } from './log/get-checkpoint.ts';
 import { registerGetConsistency } from './log/get-consistency.ts';
 import { registerGetEntries } from './log/get-entries.ts';
 import { registerGetInclusion } from './log/get-inclusion.ts';
+import { registerGetLogDiff } from './log/get-log-diff.ts';
 import { registerGetQuality } from './embeddings/get-quality.ts';
 import { registerRunQuality } from './embeddings/run-quality.ts';
 import { registerGetEmbeddingStatus } from './embeddings/get-status.ts';
@@ -112,6 +114,7 @@ export const registerRoutes = (app: FastifyInstance, deps: ApiDeps, holdLimitMs:
 
   registerGetEntity(app, deps);
   registerGetHistory(app, deps);
+  registerGetEntityDiff(app, deps);
   registerEvolve(app, deps);
   registerDeprecate(app, deps);
   registerArchive(app, deps);
@@ -139,6 +142,7 @@ export const registerRoutes = (app: FastifyInstance, deps: ApiDeps, holdLimitMs:
   registerPostDemoCatalog(app, deps);
   registerGetCheckpoint(app, deps);
   registerGetInclusion(app, deps);
+  registerGetLogDiff(app, deps);
   registerGetConsistency(app, deps);
   registerGetEntries(app, deps);
   registerGetAmendment(app, deps);

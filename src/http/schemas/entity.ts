@@ -1,3 +1,4 @@
+import { AsOfSchema } from './as-of.ts';
 import { Type } from 'typebox';
 import { entityView } from '../../core/entity-view.ts';
 import { Uuid } from './common.ts';
@@ -89,6 +90,8 @@ export const EntitySchema = Type.Object(
     job_role_id: Type.Optional(Type.String()),
     team_id: Type.Optional(nullable(Type.String())),
     agents: Type.Optional(Type.Array(Type.String())),
+    // point in time
+    as_of: Type.Optional(AsOfSchema),
   },
   { $id: 'Entity', description: 'An entity of any kind: the seven envelope sections and its own fields' },
 );
