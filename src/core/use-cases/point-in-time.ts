@@ -27,7 +27,8 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}
 const invalid = (field: string, message: string, detail: string): DomainError =>
   new DomainError('VALIDATION_ERROR', detail, { errors: [{ field, message }] });
 
-export const resolveAsOf = async (deps: AsOfDeps, requested: string, field = 'querystring/as_of'): Promise<AsOf> => {
+const resolveAsOf = async (deps: AsOfDeps, requested: string): Promise<AsOf> => {
+  const field = 'querystring/as_of';
   if (/^\d+$/.test(requested)) {
     const size = Number(requested);
     const current = await deps.log.store.size();
@@ -97,8 +98,9 @@ export interface PointInTimeDeps extends AsOfDeps {
   store: Pick<LedgerReader, 'getAmendments'>;
 }
 
-/** The entity, its amendments up to the head it had in the tree of that size, and (on request) the head's inclusion proof. */
-export const entityAsOf = async (deps: PointInTimeDeps, id: string, asOf: AsOf, withProof: boolean): Promise<EntityAsOf> => {
+/** The entity, its amendments up to the head it had in the tree `requested` names, and (on request) the head's inclusion proof. */
+export const entityAsOf = async (deps: PointInTimeDeps, id: string, requested: string, withProof: boolean): Promise<EntityAsOf> => {
+  const asOf = await resolveAsOf(deps, requested);
   const leaf = await deps.log.store.entityLeafAt(id, asOf.tree_size);
   if (leaf === undefined) throw new DomainError('ENTITY_NOT_FOUND', `Entity ${id} did not exist in the log of size ${asOf.tree_size}`);
   const amendments = (await deps.store.getAmendments(id)).slice(0, leaf.version);

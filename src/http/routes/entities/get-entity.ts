@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { DomainError } from '../../../core/errors.ts';
-import { entityAsOf, resolveAsOf } from '../../../core/use-cases/point-in-time.ts';
+import { entityAsOf } from '../../../core/use-cases/point-in-time.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { AsOfQuery, asOfView, pointInTime } from '../../schemas/as-of.ts';
 import { errorResponses, IdParams } from '../../schemas/common.ts';
@@ -26,7 +26,7 @@ export const registerGetEntity = (app: FastifyInstance, deps: Pick<ApiDeps, 'sto
       const { id } = request.params as IdParams;
       const past = pointInTime(request.query as Static<typeof Query>);
       if (past !== null) {
-        const read = await entityAsOf(deps, id, await resolveAsOf(deps, past.asOf), past.proof);
+        const read = await entityAsOf(deps, id, past.asOf, past.proof);
         return { ...toView(read.record), as_of: asOfView(read) };
       }
       const record = await deps.store.getEntity(id);

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { Amendment } from '../../../core/amendment.ts';
 import { DomainError } from '../../../core/errors.ts';
-import { entityAsOf, resolveAsOf } from '../../../core/use-cases/point-in-time.ts';
+import { entityAsOf } from '../../../core/use-cases/point-in-time.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { AsOfQuery, AsOfSchema, asOfView, pointInTime } from '../../schemas/as-of.ts';
 import { errorResponses, IdParams } from '../../schemas/common.ts';
@@ -62,7 +62,7 @@ export const registerGetHistory = (app: FastifyInstance, deps: Pick<ApiDeps, 'st
       const { id } = request.params as IdParams;
       const past = pointInTime(request.query as Static<typeof Query>);
       if (past !== null) {
-        const read = await entityAsOf(deps, id, await resolveAsOf(deps, past.asOf), past.proof);
+        const read = await entityAsOf(deps, id, past.asOf, past.proof);
         return { entity_id: id, entity_type: read.record.entity_type, amendment_count: read.amendments.length, amendments: read.amendments.map(amendmentView), as_of: asOfView(read) };
       }
       const record = await deps.store.getEntity(id);
