@@ -14,6 +14,7 @@ import { registerServe } from './commands/serve.ts';
 import { registerToken } from './commands/token.ts';
 import { registerWatch } from './commands/watch.ts';
 import { registerWorker } from './commands/worker.ts';
+import { registerWitness } from './commands/witness.ts';
 import { registerSearch } from './commands/search.ts';
 import { registerEmbeddings } from './commands/embeddings.ts';
 import { registerGovernance } from './commands/governance.ts';
@@ -43,6 +44,7 @@ export const buildProgram = (): Command => {
   registerDiff(program);
   registerWatch(program);
   registerWorker(program);
+  registerWitness(program);
   registerSearch(program);
   registerEmbeddings(program);
   registerGovernance(program);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Cron } from 'croner';
 import { SIGNATURE_ALGORITHMS } from '../core/amendment.ts';
@@ -19,6 +20,40 @@ const optionalText = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+export interface WitnessSetting {
+  url: string;
+  /** The witness's cosigner verifier key (C2SP note key of type 0x04). */
+  vkey: string;
+}
+
+/** Why a verifier key is not an Ed25519 cosigner key (type 0x04) whose id is its own, or null. */
+const cosignerKeyProblem = (vkey: string): string | null => {
+  // Only the first two '+' separate: base64 itself may hold '+'.
+  const first = vkey.indexOf('+');
+  const second = vkey.indexOf('+', first + 1);
+  const [name, id, key] = [vkey.slice(0, first), vkey.slice(first + 1, second), vkey.slice(second + 1)];
+  const bytes = Buffer.from(key, 'base64');
+  if (bytes.length !== 33 || bytes[0] !== 0x04) return 'not an Ed25519 cosigner key (type 0x04, as `plant witness serve` prints)';
+  const expected = createHash('sha256').update(name).update(Buffer.from([0x0a])).update(bytes).digest().subarray(0, 4).toString('hex');
+  return expected === id ? null : 'its key id does not match its key';
+};
+
+/** "<url> <vkey>" entries separated by commas (vkeys hold no commas or spaces); an error message when malformed. */
+const parseWitnesses = (text: string): WitnessSetting[] | string => {
+  const witnesses: WitnessSetting[] = [];
+  for (const entry of text.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+    const [url, vkey, ...rest] = entry.split(/\s+/);
+    if (url === undefined || vkey === undefined || rest.length > 0 || !/^https?:\/\/./.test(url) || !URL.canParse(url) || !/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/.test(vkey)) {
+      return `"${entry}": each witness is "<http(s) URL> <verifier key>", entries separated by commas`;
+    }
+    const problem = cosignerKeyProblem(vkey);
+    if (problem !== null) return `witness key ${vkey}: ${problem}`;
+    if (witnesses.some((w) => w.vkey === vkey)) return `witness key ${vkey} is listed twice`;
+    witnesses.push({ url, vkey });
+  }
+  return witnesses;
+};
 
 /** A count of seconds, minutes, hours or days (no unit: seconds). */
 const DURATION = /^(\d+)(s|m|h|d)?$/;
@@ -47,6 +82,18 @@ const schema = z.object({
   LOG_KEY: optionalText,
   LOG_KEY_FILE: optionalText,
   CHECKPOINT_INTERVAL: z.coerce.number().min(0.05).max(86_400).default(10),
+  LOG_WITNESSES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const witnesses = parseWitnesses(v ?? '');
+      if (typeof witnesses === 'string') {
+        ctx.addIssue({ code: 'custom', message: witnesses });
+        return z.NEVER;
+      }
+      return witnesses;
+    }),
+  WITNESS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   JWT_ISSUER: z.string().min(1).default('plant'),
   JWT_AUDIENCE: z.string().min(1).default('plant-api'),
   JWT_JWKS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),

@@ -11,6 +11,8 @@ import { ServiceAccounts } from '../adapters/db/service-accounts.ts';
 import type { SqlPool } from '../adapters/db/sql.ts';
 import { PgWebhooks } from '../adapters/db/webhook-store.ts';
 import { HttpWebhookSender } from '../adapters/webhooks/http-sender.ts';
+import { HttpWitnessClient } from '../adapters/witness/http-client.ts';
+import type { WitnessClient } from '../core/ports/witness.ts';
 import type { WebhookOutbox, WebhookSender } from '../core/ports/webhooks.ts';
 import type { WebhookAdminDeps } from '../core/use-cases/webhooks.ts';
 import { verifierKey } from '../core/checkpoint.ts';
@@ -74,6 +76,8 @@ export interface Deps {
   /** The constitutional gate, when GENESIS_WEBHOOK_URL is set. */
   gate: GenesisGate | null;
   webhooks: WebhookDelivery;
+  /** The witnesses LOG_WITNESSES names: the checkpointer takes each new checkpoint to them. */
+  witnesses: readonly WitnessClient[];
   /** Development keys: a new key signs from the next amendment on; the previous one is retired. */
   rotateSigningKey(): Promise<KeyRotation>;
   /** Closes the embedding cache, then the database. */
@@ -103,6 +107,7 @@ export const buildDeps = (input: DepsInput): Deps => {
   const publishedKeys = new Set(verifier.keyIds());
   const noteSigner = new Ed25519NoteSigner(config.LOG_ORIGIN, input.logKey);
   const log: TransparencyLog = { store: new PgLogStore(db), signer: noteSigner, origin: config.LOG_ORIGIN, vkey: verifierKey(noteSigner) };
+  const witnesses = config.LOG_WITNESSES.map((w) => new HttpWitnessClient(w.url, w.vkey, config.WITNESS_TIMEOUT_MS));
   const keys = new PgKeyRegistry(db);
   const accounts = new ServiceAccounts(db);
   const tokens = tokenService(config, input.jwtSecret, (clientId) => accounts.isActive(clientId));
@@ -169,6 +174,7 @@ export const buildDeps = (input: DepsInput): Deps => {
     config,
     db,
     clock,
+    witnesses,
     get signingKey() {
       return signer.key;
     },

@@ -13,7 +13,7 @@ export { startJobs } from '../jobs/job.ts';
 
 /** Every background loop Plant has, by name; `plant serve` and `plant worker` pick from this one list. */
 export const JOBS = {
-  checkpointer: (deps: Deps, logger: JobLogger): BackgroundJob => checkpointer(deps.log, deps.config.CHECKPOINT_INTERVAL, logger),
+  checkpointer: (deps: Deps, logger: JobLogger): BackgroundJob => checkpointer(deps.log, deps.config.CHECKPOINT_INTERVAL, logger, deps.witnesses),
   'embedding-worker': (deps: Deps, logger: JobLogger): BackgroundJob => embeddingWorker(deps.embeddings, workerOptions(deps.config), logger),
   'quality-schedule': (deps: Deps, logger: JobLogger): BackgroundJob => qualitySchedule(deps.quality, deps.config.EMBEDDINGS_QUALITY_CRON, logger),
   'genesis-gate': (deps: Deps, logger: JobLogger): BackgroundJob => {

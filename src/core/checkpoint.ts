@@ -34,6 +34,9 @@ export const signCheckpoint = async (c: Checkpoint, signer: NoteSigner): Promise
   return `${body}\n${EM_DASH} ${signer.name} ${Buffer.concat([keyId(signer.name, signer.publicKey), signature]).toString('base64')}\n`;
 };
 
+/** A checkpoint as Plant serves it: the log's note with the witnesses' cosignature lines after its own signature. */
+export const servedNote = (row: { note: string; cosignatures: readonly string[] }): string => shared.withSignatureLines(row.note, row.cosignatures);
+
 export type NoteCheck = { ok: true; checkpoint: Checkpoint } | { ok: false; reason: string };
 
 /** Parses a signed checkpoint and verifies it under a verifier key (the shared verifier's check); every failure says why. */

@@ -66,7 +66,7 @@ export const buildApp = async (deps: ApiDeps, options: HttpOptions, logStream?: 
     // Only listed origins; credentials only ever with an explicit list, never with a wildcard.
     origin: options.corsOrigins.length === 0 ? false : [...options.corsOrigins],
     credentials: options.corsOrigins.length > 0,
-    exposedHeaders: ['x-request-id', 'x-next-cursor', 'retry-after'],
+    exposedHeaders: ['x-request-id', 'x-next-cursor', 'x-as-of-tree-size', 'retry-after'],
   });
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/core/chain.ts';
-import type { EntityRecord } from '../../src/core/entity.ts';
-import type { LedgerStore } from '../../src/core/ports/ledger.ts';
+import { ENTITY_KINDS, type EntityRecord } from '../../src/core/entity.ts';
+import type { LedgerStore, ListFilter } from '../../src/core/ports/ledger.ts';
 import { certify, decertify } from '../../src/core/use-cases/certification.ts';
 import { createSkill } from '../../src/core/use-cases/create.ts';
 import type { WriteDeps } from '../../src/core/use-cases/deps.ts';
@@ -228,6 +228,36 @@ describe.each(subjects)('LedgerStore contract on %s', (subject) => {
     const counts = await h.store.countByKind();
     await softDelete(h.write, GOVERNANCE, ids[1] ?? '', null);
     expect((await h.store.countByKind()).Skill).toBe((counts.Skill ?? 0) - 1);
+  });
+
+  it('lists as of a past log size from the signed heads: status, filters, certification and deletion as they were then', async () => {
+    // Every amendment is one leaf, appended in commit order: the log's size is the amendments' count.
+    const leaves = async (): Promise<number> => [...(await h.store.getEntities(await h.store.listIds(ENTITY_KINDS))).values()].reduce((n, r) => n + r.amendment_count, 0);
+    const skill = await f.skill(h.write, { certified: false });
+    const then = await leaves();
+    await evolve(h.write, GOVERNANCE, skill.id, { changes: { description: 'Later' }, reason: 'later' });
+    await certify(h.write, GOVERNANCE, 'Skill', skill.id, { reason: 'ok' });
+    const born = await f.skill(h.write, { certified: false });
+    await softDelete(h.write, GOVERNANCE, skill.id, null);
+    const now = await leaves();
+    const ids = async (size: number, filter: Partial<ListFilter> = {}): Promise<string[]> =>
+      (await h.store.listEntitiesAsOf(size, { kind: 'Skill', limit: 1000, ...filter })).map((r) => r.head.payload.entity_id);
+
+    const past = await h.store.listEntitiesAsOf(then, { kind: 'Skill', limit: 1000 });
+    expect(past.map((r) => r.head.payload.entity_id)).toEqual(past.map((r) => r.head.payload.entity_id).sort());
+    const mine = past.find((r) => r.head.payload.entity_id === skill.id);
+    expect(mine).toMatchObject({ created_at: skill.created_at, deleted_at: null, head: { hash: skill.version_hash } });
+    expect(await ids(then)).not.toContain(born.id);
+    expect(await ids(then, { certified: true })).not.toContain(skill.id);
+    expect(await ids(then, { category: 'technical', certified: false })).toContain(skill.id);
+    expect(await ids(then, { category: 'soft_skill' })).not.toContain(skill.id);
+    expect(await ids(now)).toEqual((await h.store.listEntities({ kind: 'Skill', limit: 1000 })).map((r) => r.id));
+    const deleted = (await h.store.listEntitiesAsOf(now, { kind: 'Skill', status: 'deleted', limit: 1000 })).find((r) => r.head.payload.entity_id === skill.id);
+    expect(deleted?.deleted_at).toBe(deleted?.head.payload.timestamp);
+    expect(await ids(now - 1, { status: 'deleted' })).not.toContain(skill.id);
+    const afterFirst = await ids(now, { after: born.id, limit: 1000 });
+    expect(afterFirst.every((id) => id > born.id)).toBe(true);
+    expect(await ids(now, { offset: 1, limit: 1 })).toEqual((await ids(now)).slice(1, 2));
   });
 
   it('lists by alignment and by certification, combined with the other filters', async () => {

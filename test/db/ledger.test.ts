@@ -41,7 +41,7 @@ describe.each(await engines())('ledger on %s', (engine) => {
   describe('schema and roles', () => {
     it('migrates from zero, and a second run applies nothing', async () => {
       const { rows } = await t.owner.query<{ name: string }>('SELECT name FROM plant_migrations ORDER BY version');
-      expect(rows.map((r) => r.name)).toEqual(['0001_ledger', '0002_service_accounts', '0003_transparency_log', '0004_search', '0005_review', '0006_four_eyes', '0007_decisions', '0008_database_checks', '0009_name_skeletons', '0010_webhooks', '0011_idempotency', '0012_retired_keys', '0013_service_account_lifecycle', '0014_point_in_time']);
+      expect(rows.map((r) => r.name)).toEqual(['0001_ledger', '0002_service_accounts', '0003_transparency_log', '0004_search', '0005_review', '0006_four_eyes', '0007_decisions', '0008_database_checks', '0009_name_skeletons', '0010_webhooks', '0011_idempotency', '0012_retired_keys', '0013_service_account_lifecycle', '0014_point_in_time', '0015_cosignatures', '0016_as_of_lists']);
       const again = await migrate(t.owner, { appRole: TEST_APP_ROLE });
       expect(again.applied).toEqual([]);
     });

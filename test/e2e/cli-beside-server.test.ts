@@ -52,6 +52,10 @@ describe('the CLI beside `plant serve` on the embedded database, with no flag', 
     const listed = JSON.parse(keys.out) as { algorithm: string; created_at: string; current: boolean }[];
     expect(listed.filter((k) => k.current)).toHaveLength(1);
     expect(listed[0]).toMatchObject({ algorithm: 'Ed25519', created_at: expect.stringMatching(/Z$/) as unknown });
+    const diff = await plant(['diff', '--from', '40', '--to', '80', '--json']);
+    expect(diff.code, diff.err).toBe(0);
+    expect(diff.err).toContain('holds the embedded database; asking it');
+    expect(JSON.parse(diff.out)).toMatchObject({ from: 40, to: 80 });
     const status = await plant(['status']);
     expect(status.code, status.err).toBe(0);
     expect(status.out).toContain(`Database   pglite (${url}), reachable`);

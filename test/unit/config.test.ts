@@ -24,6 +24,16 @@ describe('configuration', () => {
     expect(found.map((p) => p.split(':')[0])).toEqual(['PORT', 'DATABASE_URL', 'SIGNING_ALGORITHM', 'JWT_SECRET']);
   });
 
+  it('reads LOG_WITNESSES as URL and cosigner key pairs, and names what is wrong with an entry', () => {
+    const key = 'remora.n621.de+da77ade7+BOvN63jn/bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2';
+    expect(loadConfig({}).LOG_WITNESSES).toEqual([]);
+    expect(loadConfig({ LOG_WITNESSES: ` http://127.0.0.1:7380 ${key} ` }).LOG_WITNESSES).toEqual([{ url: 'http://127.0.0.1:7380', vkey: key }]);
+    expect(problems({ LOG_WITNESSES: key })).toEqual([expect.stringContaining('each witness is "<http(s) URL> <verifier key>"')]);
+    expect(problems({ LOG_WITNESSES: `http://a ${key.replace('da77ade7', 'da77ade8')}` })).toEqual([expect.stringContaining('its key id does not match its key')]);
+    expect(problems({ LOG_WITNESSES: 'http://a PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW' })).toEqual([expect.stringContaining('not an Ed25519 cosigner key')]);
+    expect(problems({ LOG_WITNESSES: `http://a ${key},http://b ${key}` })).toEqual([expect.stringContaining('listed twice')]);
+  });
+
   it('never echoes a secret value in its messages', () => {
     const found = problems({ JWT_SECRET: 'hunter2-is-my-secret' });
     expect(found.join('\n')).not.toContain('hunter2');

@@ -82,7 +82,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Skill entities (active by default), ordered by id; X-Next-Cursor pages on */
+        /** List Skill entities (active by default), ordered by id; X-Next-Cursor pages on. With as_of, the list as the log of that size held it (from the signed amendments; X-As-Of-Tree-Size names the size) */
         get: {
             parameters: {
                 query?: {
@@ -97,6 +97,8 @@ export interface paths {
                     offset?: number;
                     /** @description Return entities after this id (from X-Next-Cursor) */
                     cursor?: string;
+                    /** @description A tree size of the log (`1234`) or an RFC 3339 time, resolved to the last checkpoint at or before it */
+                    as_of?: string;
                     category?: string;
                 };
                 header?: never;
@@ -603,7 +605,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Job Role entities (active by default), ordered by id; X-Next-Cursor pages on */
+        /** List Job Role entities (active by default), ordered by id; X-Next-Cursor pages on. With as_of, the list as the log of that size held it (from the signed amendments; X-As-Of-Tree-Size names the size) */
         get: {
             parameters: {
                 query?: {
@@ -618,6 +620,8 @@ export interface paths {
                     offset?: number;
                     /** @description Return entities after this id (from X-Next-Cursor) */
                     cursor?: string;
+                    /** @description A tree size of the log (`1234`) or an RFC 3339 time, resolved to the last checkpoint at or before it */
+                    as_of?: string;
                     seniority_level?: string;
                     industry_id?: string;
                 };
@@ -1128,7 +1132,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Industry entities (active by default), ordered by id; X-Next-Cursor pages on */
+        /** List Industry entities (active by default), ordered by id; X-Next-Cursor pages on. With as_of, the list as the log of that size held it (from the signed amendments; X-As-Of-Tree-Size names the size) */
         get: {
             parameters: {
                 query?: {
@@ -1143,6 +1147,8 @@ export interface paths {
                     offset?: number;
                     /** @description Return entities after this id (from X-Next-Cursor) */
                     cursor?: string;
+                    /** @description A tree size of the log (`1234`) or an RFC 3339 time, resolved to the last checkpoint at or before it */
+                    as_of?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1355,7 +1361,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Agent entities (active by default), ordered by id; X-Next-Cursor pages on */
+        /** List Agent entities (active by default), ordered by id; X-Next-Cursor pages on. With as_of, the list as the log of that size held it (from the signed amendments; X-As-Of-Tree-Size names the size) */
         get: {
             parameters: {
                 query?: {
@@ -1370,6 +1376,8 @@ export interface paths {
                     offset?: number;
                     /** @description Return entities after this id (from X-Next-Cursor) */
                     cursor?: string;
+                    /** @description A tree size of the log (`1234`) or an RFC 3339 time, resolved to the last checkpoint at or before it */
+                    as_of?: string;
                     industry_id?: string;
                     job_role_id?: string;
                 };
@@ -1900,7 +1908,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Team entities (active by default), ordered by id; X-Next-Cursor pages on */
+        /** List Team entities (active by default), ordered by id; X-Next-Cursor pages on. With as_of, the list as the log of that size held it (from the signed amendments; X-As-Of-Tree-Size names the size) */
         get: {
             parameters: {
                 query?: {
@@ -1915,6 +1923,8 @@ export interface paths {
                     offset?: number;
                     /** @description Return entities after this id (from X-Next-Cursor) */
                     cursor?: string;
+                    /** @description A tree size of the log (`1234`) or an RFC 3339 time, resolved to the last checkpoint at or before it */
+                    as_of?: string;
                     job_role_id?: string;
                     industry_id?: string;
                 };
@@ -4301,12 +4311,19 @@ export interface paths {
                             tree_size: number;
                             /** @description hex */
                             root_hash: string;
-                            /** @description C2SP tlog-checkpoint as a C2SP signed note (Ed25519) */
+                            /** @description C2SP tlog-checkpoint as a C2SP signed note (Ed25519), followed by the witnesses' cosignature lines */
                             note: string;
                             /** @description C2SP note verifier key of the log */
                             log_key: string;
                             /** Format: date-time */
                             created_at: string;
+                            /** @description What the witnesses in LOG_WITNESSES cosigned for this checkpoint; check them with their keys (plant verify --witness) */
+                            cosignatures: {
+                                /** @description the witness's key name */
+                                witness: string;
+                                /** @description C2SP tlog-cosignature/v1 note signature line (also in note) */
+                                line: string;
+                            }[];
                         };
                     };
                 };

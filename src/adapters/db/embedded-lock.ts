@@ -52,8 +52,17 @@ export const announceServer = (dataDir: string, url: string): void => {
  * it. The first opener writes its pid to `plant.lock`; others are refused with a clear message
  * (a stale lock from a dead process is taken over). Returns the release function.
  */
-export const lockDataDir = (dataDir: string): (() => void) => {
-  const file = path.join(dataDir, 'plant.lock');
+export const lockDataDir = (dataDir: string): (() => void) =>
+  lockDirectory(
+    dataDir,
+    'plant.lock',
+    (holder) =>
+      `the embedded database in ${dataDir} is in use by process ${holder} (a running \`plant serve\`?); this command needs the database itself: stop the server first (every command that reads or writes Plant asks a running server instead; migrate and worker are the database's own)`,
+  );
+
+/** One process owns a directory: a pid in `fileName`, taken over when its process is gone. */
+export const lockDirectory = (dir: string, fileName: string, busy: (pid: number) => string): (() => void) => {
+  const file = path.join(dir, fileName);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o600);
@@ -65,13 +74,9 @@ export const lockDataDir = (dataDir: string): (() => void) => {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readHolder(file)?.pid;
-      if (holder !== undefined && holder !== process.pid && alive(holder)) {
-        throw new Error(
-          `the embedded database in ${dataDir} is in use by process ${holder} (a running \`plant serve\`?); this command needs the database itself: stop the server first (every command that reads or writes Plant asks a running server instead; migrate and worker are the database's own)`,
-        );
-      }
+      if (holder !== undefined && holder !== process.pid && alive(holder)) throw new Error(busy(holder));
       rmSync(file, { force: true });
     }
   }
-  throw new Error(`could not lock ${dataDir}`);
+  throw new Error(`could not lock ${dir}`);
 };

@@ -3,7 +3,7 @@ import { nameSkeleton } from '../../core/names.ts';
 import { UUID_PATTERN, type EntityKind, type EntityRecord, type Status } from '../../core/entity.ts';
 import { DomainError } from '../../core/errors.ts';
 import { dependentFields } from '../../core/reference-fields.ts';
-import type { Actor, AuditMark, DecisionFilter, LedgerStore, LedgerTx, ListFilter, QueueCursor, RememberedRequest } from '../../core/ports/ledger.ts';
+import type { Actor, AuditMark, DecisionFilter, HeadAsOf, LedgerStore, LedgerTx, ListFilter, QueueCursor, RememberedRequest } from '../../core/ports/ledger.ts';
 import { AMENDMENT_HASH_PATTERN, DECISION_OPERATIONS } from '../../core/governance.ts';
 import { displayKind } from '../../core/writer.ts';
 import { json, setActor, sqlError, type Sql, type SqlPool } from './sql.ts';
@@ -367,6 +367,49 @@ export class PgLedgerStore implements LedgerStore {
       params,
     );
     return rows.map(toRecord);
+  }
+
+  async listEntitiesAsOf(size: number, filter: ListFilter): Promise<HeadAsOf[]> {
+    // Entities in id order (entities_kind_id), each with one backward step of
+    // log_leaves_entity_leaf to its last leaf below the size; the filters read the signed content.
+    const params: unknown[] = [filter.kind, size, filter.status ?? 'active'];
+    const where = ["a.payload #>> '{content,status}' = $3"];
+    const add = (path: string, value: string | undefined): void => {
+      if (value === undefined) return;
+      params.push(value);
+      where.push(`a.payload #>> '{content,${path}}' = $${params.length}`);
+    };
+    add('category', filter.category);
+    add('seniority_level', filter.seniority_level);
+    add('industry_id', filter.industry_id);
+    add('job_role_id', filter.job_role_id);
+    add('amendment_alignment', filter.amendment_alignment);
+    if (filter.certified !== undefined) {
+      params.push(filter.certified);
+      where.push(`COALESCE((a.payload #>> '{content,certification,certified}')::boolean, false) = $${params.length}`);
+    }
+    let after = '';
+    if (filter.after !== undefined && UUID.test(filter.after)) {
+      params.push(filter.after);
+      after = `AND e.id > $${params.length}::uuid`;
+    }
+    params.push(filter.limit, filter.offset ?? 0);
+    const { rows } = await this.pool.query<{ payload: AmendmentPayload; hash: string; signature: string; created_at: string; deleted_at: string | null }>(
+      `SELECT a.payload, a.hash, a.signature,
+              (SELECT f.payload ->> 'timestamp' FROM amendments f WHERE f.entity_id = e.id AND f.version = 1) AS created_at,
+              CASE WHEN a.payload #>> '{content,status}' = 'deleted' THEN
+                (SELECT d.payload ->> 'timestamp' FROM amendments d
+                  WHERE d.entity_id = e.id AND d.version = 1 + COALESCE(
+                    (SELECT max(k.version) FROM amendments k WHERE k.entity_id = e.id AND k.version < h.version AND k.payload #>> '{content,status}' <> 'deleted'), 0))
+              END AS deleted_at
+         FROM entities e
+         CROSS JOIN LATERAL (SELECT l.amendment_hash, l.version FROM log_leaves l WHERE l.entity_id = e.id AND l.leaf_index < $2 ORDER BY l.leaf_index DESC LIMIT 1) h
+         JOIN amendments a ON a.hash = h.amendment_hash
+        WHERE e.entity_type = $1 ${after} AND ${where.join(' AND ')}
+        ORDER BY e.id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
+    return rows.map((r) => ({ head: toAmendment(r), created_at: r.created_at, deleted_at: r.deleted_at }));
   }
 
   async listAwaitingReview(limit: number, after?: QueueCursor): Promise<EntityRecord[]> {

@@ -1,5 +1,5 @@
 import { requiredNodes, rootHash, consistencyProof, inclusionProof, consistencyRanges, inclusionRanges, type Coordinate, type Hash, type NodeSource, type Range } from '../../core/merkle.ts';
-import type { ChangeRow, CheckpointRow, EntityChangeRow, LeafRow, LogStore } from '../../core/ports/log.ts';
+import type { ChangeRow, CheckpointRow, CosignatureRow, EntityChangeRow, LeafRow, LogStore } from '../../core/ports/log.ts';
 import type { Sql } from './sql.ts';
 
 const num = (v: unknown): number => Number(v);
@@ -8,6 +8,9 @@ const buf = (v: Uint8Array): Buffer => Buffer.from(v);
 
 const LEAF_COLUMNS = 'leaf_index, entity_id, version, amendment_hash, leaf_hash';
 const toLeaf = (r: LeafRow): LeafRow => ({ ...r, leaf_index: num(r.leaf_index), leaf_hash: buf(r.leaf_hash) });
+
+/** Each checkpoint row carries the cosignature lines witnesses returned for it. */
+const COSIGNATURES = 'ARRAY(SELECT c.line FROM log_cosignatures c WHERE c.tree_size = k.tree_size ORDER BY c.witness_name, c.witness_key) AS cosignatures';
 
 /** Reads of the transparency log: sizes, stored perfect subtrees, proofs, leaves, checkpoints. */
 export class PgLogStore implements LogStore {
@@ -110,25 +113,39 @@ export class PgLogStore implements LogStore {
 
   async checkpointAtOrBefore(at: string): Promise<CheckpointRow | undefined> {
     const { rows } = await this.sql.query<CheckpointRow>(
-      'SELECT tree_size, root_hash, note, created_at FROM log_checkpoints WHERE created_at <= $1::timestamptz ORDER BY created_at DESC, tree_size DESC LIMIT 1',
+      `SELECT tree_size, root_hash, note, created_at, ${COSIGNATURES} FROM log_checkpoints k WHERE created_at <= $1::timestamptz ORDER BY created_at DESC, tree_size DESC LIMIT 1`,
       [at],
     );
     return rows[0] === undefined ? undefined : { ...rows[0], tree_size: num(rows[0].tree_size), root_hash: buf(rows[0].root_hash) };
   }
 
   async latestCheckpoint(): Promise<CheckpointRow | undefined> {
-    const { rows } = await this.sql.query<CheckpointRow>('SELECT tree_size, root_hash, note, created_at FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1');
+    const { rows } = await this.sql.query<CheckpointRow>(`SELECT tree_size, root_hash, note, created_at, ${COSIGNATURES} FROM log_checkpoints k ORDER BY tree_size DESC LIMIT 1`);
     return rows[0] === undefined ? undefined : { ...rows[0], tree_size: num(rows[0].tree_size), root_hash: buf(rows[0].root_hash) };
   }
 
   async checkpoint(size: number): Promise<CheckpointRow | undefined> {
-    const { rows } = await this.sql.query<CheckpointRow>('SELECT tree_size, root_hash, note, created_at FROM log_checkpoints WHERE tree_size = $1', [size]);
+    const { rows } = await this.sql.query<CheckpointRow>(`SELECT tree_size, root_hash, note, created_at, ${COSIGNATURES} FROM log_checkpoints k WHERE tree_size = $1`, [size]);
     return rows[0] === undefined ? undefined : { ...rows[0], tree_size: num(rows[0].tree_size), root_hash: buf(rows[0].root_hash) };
   }
 
   async checkpointSizes(): Promise<number[]> {
     const { rows } = await this.sql.query<{ tree_size: string }>('SELECT tree_size FROM log_checkpoints ORDER BY tree_size');
     return rows.map((r) => num(r.tree_size));
+  }
+
+  async lastCosignedSize(witnessKey: string): Promise<number | undefined> {
+    const { rows } = await this.sql.query<{ tree_size: string | null }>('SELECT max(tree_size) AS tree_size FROM log_cosignatures WHERE witness_key = $1', [witnessKey]);
+    const size = rows[0]?.tree_size;
+    return size === null || size === undefined ? undefined : num(size);
+  }
+
+  /** Keeps a witness's cosignature of a stored checkpoint; the first one kept per witness and size stays. */
+  async saveCosignature(c: CosignatureRow): Promise<void> {
+    await this.sql.query(
+      'INSERT INTO log_cosignatures (tree_size, witness_key, witness_name, signed_at, line) VALUES ($1, $2, $3, to_timestamp($4), $5) ON CONFLICT (tree_size, witness_key) DO NOTHING',
+      [c.tree_size, c.witness_key, c.witness_name, c.timestamp, c.line],
+    );
   }
 
   /** Stores a checkpoint; a concurrent server that signed the same size first wins (same root). */

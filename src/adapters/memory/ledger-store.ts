@@ -3,7 +3,7 @@ import { nameSkeleton } from '../../core/names.ts';
 import { canonicalJson } from '../../core/canonical.ts';
 import { certificationRequest, isCertified, UUID_PATTERN, type EntityKind, type EntityRecord, type Status } from '../../core/entity.ts';
 import { DomainError } from '../../core/errors.ts';
-import type { Actor, AuditMark, DecisionFilter, LedgerStore, LedgerTx, ListFilter, QueueCursor, RememberedRequest } from '../../core/ports/ledger.ts';
+import type { Actor, AuditMark, DecisionFilter, HeadAsOf, LedgerStore, LedgerTx, ListFilter, QueueCursor, RememberedRequest } from '../../core/ports/ledger.ts';
 import { isDecisionOperation } from '../../core/governance.ts';
 import { dependentFields } from '../../core/reference-fields.ts';
 import { hasAnyRole, mayAppend } from '../../core/roles.ts';
@@ -19,6 +19,8 @@ const text = (record: EntityRecord, field: string): unknown => (record.content a
 interface State {
   entities: Map<string, EntityRecord>;
   amendments: Map<string, Amendment[]>;
+  /** Amendment hashes in commit order: the leaf index each would have in the log. */
+  leaves: string[];
   /** By subject and key; with the time remembered (ms), for expiry. */
   requests: Map<string, RememberedRequest & { at: number }>;
 }
@@ -38,13 +40,13 @@ class GuardError extends Error {
  * cases: fast, deterministic, no database.
  */
 export class MemoryLedgerStore implements LedgerStore {
-  private state: State = { entities: new Map(), amendments: new Map(), requests: new Map() };
+  private state: State = { entities: new Map(), amendments: new Map(), leaves: [], requests: new Map() };
   private queue: Promise<unknown> = Promise.resolve();
 
   /** Runs `work` on a staged copy, committed only when it resolves. Transactions queue one behind the other. */
   private transact<T>(work: (staged: State) => Promise<T>): Promise<T> {
     const run = this.queue.then(async () => {
-      const staged: State = { entities: new Map(this.state.entities), amendments: new Map(this.state.amendments), requests: new Map(this.state.requests) };
+      const staged: State = { entities: new Map(this.state.entities), amendments: new Map(this.state.amendments), leaves: [...this.state.leaves], requests: new Map(this.state.requests) };
       const result = await work(staged);
       this.state = staged;
       return result;
@@ -120,6 +122,27 @@ export class MemoryLedgerStore implements LedgerStore {
       .sort(byId);
     const offset = filter.offset ?? 0;
     return Promise.resolve(copy(rows.slice(offset, offset + filter.limit)));
+  }
+
+  listEntitiesAsOf(size: number, filter: ListFilter): Promise<HeadAsOf[]> {
+    const inTree = new Set(this.state.leaves.slice(0, size));
+    const status = filter.status ?? 'active';
+    const after = filter.after !== undefined && UUID.test(filter.after) ? filter.after : undefined;
+    const fields = ['category', 'seniority_level', 'industry_id', 'job_role_id', 'amendment_alignment'] as const;
+    const rows: HeadAsOf[] = [];
+    for (const [id, chain] of [...this.state.amendments].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+      const known = chain.filter((a) => inTree.has(a.hash));
+      const head = known.at(-1);
+      if (head === undefined || head.payload.entity_type !== filter.kind || (after !== undefined && id <= after)) continue;
+      const content = head.payload.content as unknown as Record<string, unknown>;
+      if (content.status !== status || !fields.every((f) => filter[f] === undefined || content[f] === filter[f])) continue;
+      const certified = (content.certification as { certified?: unknown } | undefined)?.certified === true;
+      if (filter.certified !== undefined && certified !== filter.certified) continue;
+      const live = known.findLastIndex((a) => a.payload.content.status !== 'deleted');
+      rows.push({ head: copy(head), created_at: known[0]?.payload.timestamp ?? head.payload.timestamp, deleted_at: status === 'deleted' ? (known[live + 1]?.payload.timestamp ?? null) : null });
+    }
+    const offset = filter.offset ?? 0;
+    return Promise.resolve(rows.slice(offset, offset + filter.limit));
   }
 
   listAwaitingReview(limit: number, after?: QueueCursor): Promise<EntityRecord[]> {
@@ -260,6 +283,7 @@ class MemoryTx implements LedgerTx {
     }
     this.unique(record);
     this.state.amendments.set(p.entity_id, [...chain, copy(amendment)]);
+    this.state.leaves.push(amendment.hash);
     this.state.entities.set(record.id, copy(record));
     return Promise.resolve();
   }

@@ -20,7 +20,19 @@ interface VerifyOptions {
   json?: boolean;
   entity?: string;
   logKey?: string;
+  witness?: string[];
+  minWitnesses?: string;
 }
+
+/** --witness keys and --min-witnesses N (default: every key given). */
+const witnessPolicy = (options: VerifyOptions): { keys: string[]; min: number } | undefined => {
+  const keys = options.witness ?? [];
+  if (keys.length === 0 && options.minWitnesses === undefined) return undefined;
+  const min = options.minWitnesses === undefined ? keys.length : Number(options.minWitnesses);
+  if (!Number.isInteger(min) || min < 1) throw new CommandFailure('--min-witnesses takes a whole number of at least 1');
+  if (min > keys.length) throw new CommandFailure(`--min-witnesses ${min} needs at least ${min} --witness keys (${keys.length} given)`);
+  return { keys, min };
+};
 
 const readTrusted = (file: string | undefined): TrustedKeys | undefined => (file === undefined ? undefined : (JSON.parse(readFileSync(file, 'utf8')) as TrustedKeys));
 
@@ -63,6 +75,8 @@ export const registerVerify = (program: Command): void => {
     .option('--against <file>', 'a checkpoint (signed note) saved earlier: prove the log only grew since')
     .option('--url <url>', 'fetch a missing consistency proof from this server')
     .option('--token <token>', 'bearer token for --url (default: $PLANT_TOKEN)')
+    .option('--witness <vkey>', 'a witness cosigner key you trust (C2SP vkey of type 0x04, as `plant witness serve` prints); repeat for more', (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
+    .option('--min-witnesses <n>', 'how many of the --witness keys must have cosigned the bundle\'s checkpoint (default: all of them)')
     .option('--json', 'print the report as JSON')
     .action(async (file: string | undefined, options: VerifyOptions) => {
       if (options.entity !== undefined) {
@@ -76,6 +90,7 @@ export const registerVerify = (program: Command): void => {
       } catch (error) {
         throw new CommandFailure(`cannot read bundle ${file}: ${(error as Error).message}`);
       }
+      const witnesses = witnessPolicy(options);
       const trusted = readTrusted(options.trustedKeys);
       const { verifier, problems } = await keyringFromJwks(trusted?.keys ?? bundle.public_keys.keys);
       const keyProblems: VerifyProblem[] = problems.map((detail) => ({ check: 'key', detail }));
@@ -83,6 +98,7 @@ export const registerVerify = (program: Command): void => {
       const report = await verifyBundle(bundle, {
         verifier,
         logKey: trusted?.log_key ?? bundle.log?.log_key ?? '',
+        witnesses,
         against: options.against === undefined ? undefined : readFileSync(options.against, 'utf8'),
         fetchConsistency:
           url === undefined
@@ -102,6 +118,7 @@ export const registerVerify = (program: Command): void => {
         for (const p of report.problems) {
           print(`  FAIL ${p.check}${p.entity_id === undefined ? '' : ` ${String(p.entity_type)} ${p.entity_id}`}${p.version === undefined || p.version === null ? '' : ` v${p.version}`}: ${p.detail}`);
         }
+        if (c.witnesses !== null) print(`Cosigned by ${String(c.witnesses.length)} trusted witness(es)${c.witnesses.length === 0 ? '' : `: ${c.witnesses.join(', ')}`}.`);
         if (report.ok) print(report.partial ? 'Everything in this partial bundle verifies; it does not show the whole history.' : 'Everything verifies.');
       }
       if (!report.ok) throw new CommandFailure(`verification failed: ${report.problems.length} problem(s)`);

@@ -7,6 +7,15 @@ export interface Actor {
   readonly roles: readonly string[];
 }
 
+/** An entity's head amendment in a past tree, with what the projection derives from its earlier ones. */
+export interface HeadAsOf {
+  head: Amendment;
+  /** Version 1's signed timestamp. */
+  created_at: string;
+  /** When a deleted head's unbroken run of deleted versions began; null unless deleted. */
+  deleted_at: string | null;
+}
+
 export interface ListFilter {
   kind: EntityKind;
   status?: Status | undefined;
@@ -52,6 +61,11 @@ export interface LedgerReader {
   /** Amendments of one entity in version order, exactly as stored. */
   getAmendments(entityId: string): Promise<Amendment[]>;
   listEntities(filter: ListFilter): Promise<EntityRecord[]>;
+  /**
+   * The same page as the catalog stood when the log held `size` leaves: each entity's last
+   * amendment below that size, filtered by its signed content, in id order.
+   */
+  listEntitiesAsOf(size: number, filter: ListFilter): Promise<HeadAsOf[]>;
   /** Ids of entities of the given kinds (all statuses when `statuses` is omitted), in id order. */
   listIds(kinds: readonly EntityKind[], statuses?: readonly Status[]): Promise<string[]>;
   /** The amendments with these hashes (absent ones are missing from the map). */

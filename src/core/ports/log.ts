@@ -38,8 +38,22 @@ export interface EntityChangeRow {
 export interface CheckpointRow {
   tree_size: number;
   root_hash: Buffer;
+  /** The note as the log signed it. */
   note: string;
   created_at: string;
+  /** Witnesses' cosignature lines (C2SP tlog-cosignature) for this checkpoint, without newlines. */
+  cosignatures: string[];
+}
+
+/** One witness's cosignature of one checkpoint, as kept. */
+export interface CosignatureRow {
+  tree_size: number;
+  /** The witness's cosigner verifier key, as configured in LOG_WITNESSES. */
+  witness_key: string;
+  witness_name: string;
+  /** The POSIX time the witness signed at. */
+  timestamp: number;
+  line: string;
 }
 
 /**
@@ -73,6 +87,9 @@ export interface LogStore {
   checkpointSizes(): Promise<number[]>;
   /** Stores a checkpoint; a concurrent server that signed the same size first wins (same root). */
   saveCheckpoint(size: number, root: Hash, note: string): Promise<void>;
+  /** The largest checkpoint this witness has cosigned, as far as this log kept. */
+  lastCosignedSize(witnessKey: string): Promise<number | undefined>;
+  saveCosignature(cosignature: CosignatureRow): Promise<void>;
 }
 
 /** The log as the use cases see it: its store, the key that signs its checkpoints, its name. */

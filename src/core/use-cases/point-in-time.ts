@@ -1,7 +1,7 @@
 import type { Amendment } from '../amendment.ts';
 import type { EntityRecord } from '../entity.ts';
 import { DomainError } from '../errors.ts';
-import type { LedgerReader } from '../ports/ledger.ts';
+import type { HeadAsOf, LedgerReader, ListFilter } from '../ports/ledger.ts';
 import type { CheckpointRow, EntityChangeRow, TransparencyLog } from '../ports/log.ts';
 
 /**
@@ -61,22 +61,32 @@ export const recordFromAmendments = (amendments: readonly Amendment[]): EntityRe
     if (a.payload.content.status !== 'deleted') deletedAt = null;
     else deletedAt ??= a.payload.timestamp;
   }
-  return {
-    id: last.payload.entity_id,
-    entity_type: last.payload.entity_type,
-    version: last.payload.version,
-    version_hash: last.hash,
-    hash_chain_head: last.hash,
-    amendment_count: amendments.length,
-    created_at: first.payload.timestamp,
-    updated_at: last.payload.timestamp,
-    deleted_at: deletedAt,
-    l0_compliance_status: {},
-    l1_compliance_status: {},
-    drift_detector: {},
-    tamper_proof: true,
-    content: last.payload.content,
-  };
+  return recordFromHead({ head: last, created_at: first.payload.timestamp, deleted_at: deletedAt });
+};
+
+/** The entity as of its head amendment in a past tree (see recordFromAmendments). */
+export const recordFromHead = ({ head, created_at, deleted_at }: HeadAsOf): EntityRecord => ({
+  id: head.payload.entity_id,
+  entity_type: head.payload.entity_type,
+  version: head.payload.version,
+  version_hash: head.hash,
+  hash_chain_head: head.hash,
+  amendment_count: head.payload.version,
+  created_at,
+  updated_at: head.payload.timestamp,
+  deleted_at,
+  l0_compliance_status: {},
+  l1_compliance_status: {},
+  drift_detector: {},
+  tamper_proof: true,
+  content: head.payload.content,
+});
+
+/** A catalog list page as it stood in the tree `requested` names, from the signed amendments. */
+export const listAsOf = async (deps: AsOfDeps & { store: Pick<LedgerReader, 'listEntitiesAsOf'> }, requested: string, filter: ListFilter): Promise<{ records: EntityRecord[]; asOf: AsOf }> => {
+  const asOf = await resolveAsOf(deps, requested);
+  const heads = await deps.store.listEntitiesAsOf(asOf.tree_size, filter);
+  return { records: heads.map(recordFromHead), asOf };
 };
 
 export interface InclusionAt {

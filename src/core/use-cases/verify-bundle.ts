@@ -1,4 +1,5 @@
-import { canonicalJson } from '../canonical.ts';
+import { verifyCosignatures } from '@plant/client/verify';
+import { canonicalJson, nodeSha256 } from '../canonical.ts';
 import { verifyChain } from '../chain.ts';
 import { verifyCheckpointNote } from '../checkpoint.ts';
 import type { SignatureVerifier } from '../ports/crypto.ts';
@@ -6,7 +7,7 @@ import { EXPORT_FORMAT, type BundleAmendment, type ExportBundle } from './export
 import { MemoryTree, verifyConsistency, verifyInclusion, amendmentLeaf } from '../merkle.ts';
 
 export interface VerifyProblem {
-  check: 'format' | 'key' | 'checkpoint' | 'log' | 'version' | 'hash' | 'link' | 'signature' | 'identity' | 'head' | 'count' | 'state' | 'leaf' | 'coverage' | 'inclusion' | 'consistency' | 'rollback';
+  check: 'format' | 'key' | 'checkpoint' | 'log' | 'version' | 'hash' | 'link' | 'signature' | 'identity' | 'head' | 'count' | 'state' | 'leaf' | 'coverage' | 'inclusion' | 'consistency' | 'rollback' | 'witness';
   entity_id?: string;
   entity_type?: string;
   version?: number | null;
@@ -24,6 +25,8 @@ export interface VerifyOptions {
   against?: string | undefined;
   /** Where to get a consistency proof the bundle does not carry (e.g. the server, --url). */
   fetchConsistency?: ((first: number, second: number) => Promise<string[]>) | undefined;
+  /** Witness cosigner keys (type 0x04) the auditor trusts, and how many of them must have cosigned the checkpoint. */
+  witnesses?: { keys: readonly string[]; min: number } | undefined;
 }
 
 export interface VerifyReport {
@@ -37,6 +40,8 @@ export interface VerifyReport {
     against: number | null;
     /** Distinct leaf indexes of the signed tree that the bundle's amendments claim. */
     leaves_claimed: number | null;
+    /** The trusted witnesses whose cosignature on the checkpoint verifies (only with `witnesses`). */
+    witnesses: string[] | null;
   };
   problems: VerifyProblem[];
 }
@@ -76,7 +81,7 @@ const missingRanges = (claimed: ReadonlyMap<number, unknown>, size: number): str
 };
 
 /** Problems about the bundle or the log as a whole: causes, listed before what follows from them. */
-const WHOLE: ReadonlySet<VerifyProblem['check']> = new Set(['format', 'checkpoint', 'rollback', 'consistency', 'coverage', 'log', 'key']);
+const WHOLE: ReadonlySet<VerifyProblem['check']> = new Set(['format', 'checkpoint', 'rollback', 'consistency', 'coverage', 'log', 'key', 'witness']);
 /** A cause that repeats across amendments is shown this many times, then as one line with the count. */
 const SHOWN_PER_CAUSE = 10;
 
@@ -198,6 +203,18 @@ export const verifyBundle = async (bundle: ExportBundle, options: VerifyOptions)
     });
   }
 
+  let cosigned: string[] | null = null;
+  if (options.witnesses !== undefined && bundle.log !== undefined && tree !== null) {
+    const report = await verifyCosignatures(bundle.log.checkpoint.note, options.witnesses.keys, nodeSha256);
+    cosigned = report.valid.map((c) => c.witness);
+    if (cosigned.length < options.witnesses.min) {
+      problems.push({
+        check: 'witness',
+        detail: `${cosigned.length} of the required ${options.witnesses.min} witness cosignatures on the checkpoint of size ${tree.size}${report.problems.length === 0 ? '' : ` (${report.problems.join('; ')})`}`,
+      });
+    }
+  }
+
   let againstSize: number | null = null;
   if (options.against !== undefined && tree !== null && bundle.log !== undefined) {
     const old = await verifyCheckpointNote(options.against, options.logKey);
@@ -223,7 +240,7 @@ export const verifyBundle = async (bundle: ExportBundle, options: VerifyOptions)
   return {
     ok: problems.length === 0,
     partial,
-    checked: { entities: entities.length, amendments: amendmentCount, tree_size: tree?.size ?? null, against: againstSize, leaves_claimed: tree === null ? null : claimed },
+    checked: { entities: entities.length, amendments: amendmentCount, tree_size: tree?.size ?? null, against: againstSize, leaves_claimed: tree === null ? null : claimed, witnesses: cosigned },
     problems: ordered(problems),
   };
 };

@@ -9,6 +9,8 @@ import type { ApiDeps } from '../deps.ts';
 import { errorResponses, IdParams, ListQueryBase } from '../schemas/common.ts';
 import { entityListRef, entityRef, toView } from '../schemas/entity.ts';
 import { optionalBody } from '../validation.ts';
+import { AsOfQuery } from '../schemas/as-of.ts';
+import { listAsOf } from '../../core/use-cases/point-in-time.ts';
 import { Precedents } from '../schemas/governance.ts';
 
 /**
@@ -47,14 +49,14 @@ const FILTER_SCHEMAS = {
 
 export const registerListByKind = (
   app: FastifyInstance,
-  deps: Pick<ApiDeps, 'store'>,
+  deps: Pick<ApiDeps, 'store' | 'log'>,
   kind: EntityKind,
   path: string,
   tag: string,
   filters: readonly ListFilterName[],
 ): void => {
   const query = Type.Object(
-    { ...ListQueryBase, ...Object.fromEntries(filters.map((f) => [f, Type.Optional(FILTER_SCHEMAS[f])])) },
+    { ...ListQueryBase, as_of: AsOfQuery.as_of, ...Object.fromEntries(filters.map((f) => [f, Type.Optional(FILTER_SCHEMAS[f])])) },
     { additionalProperties: false },
   );
   app.get(
@@ -63,7 +65,7 @@ export const registerListByKind = (
       config: { access: 'read' },
       schema: {
         tags: [tag],
-        summary: `List ${displayKind(kind)} entities (active by default), ordered by id; X-Next-Cursor pages on`,
+        summary: `List ${displayKind(kind)} entities (active by default), ordered by id; X-Next-Cursor pages on. With as_of, the list as the log of that size held it (from the signed amendments; X-As-Of-Tree-Size names the size)`,
         querystring: query,
         response: { 200: entityListRef, ...errorResponses(401, 403, 422) },
       },
@@ -71,7 +73,7 @@ export const registerListByKind = (
     async (request, reply) => {
       const q = request.query as Static<typeof query> & Record<ListFilterName, string | undefined>;
       const limit = q.limit ?? 50;
-      const records = await deps.store.listEntities({
+      const filter = {
         kind,
         status: q.status,
         category: q.category,
@@ -83,7 +85,14 @@ export const registerListByKind = (
         after: q.cursor,
         offset: q.offset,
         limit,
-      });
+      };
+      let records;
+      if (q.as_of === undefined) records = await deps.store.listEntities(filter);
+      else {
+        const past = await listAsOf(deps, q.as_of, filter);
+        records = past.records;
+        void reply.header('x-as-of-tree-size', String(past.asOf.tree_size));
+      }
       const last = records.at(-1);
       if (records.length === limit && last !== undefined) void reply.header('x-next-cursor', last.id);
       return records.map(toView);

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { DomainError } from '../../core/errors.ts';
 import type { EntityAsOf } from '../../core/use-cases/point-in-time.ts';
 import type { CheckpointRow } from '../../core/ports/log.ts';
+import { servedNote } from '../../core/checkpoint.ts';
 
 export const AsOfQuery = {
   as_of: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'A tree size of the log (`1234`) or an RFC 3339 time, resolved to the last checkpoint at or before it' })),
@@ -28,7 +29,7 @@ export const AsOfSchema = Type.Object(
 );
 
 export const checkpointView = (row: CheckpointRow | null): { tree_size: number; root_hash: string; note: string; created_at: string } | null =>
-  row === null ? null : { tree_size: row.tree_size, root_hash: row.root_hash.toString('hex'), note: row.note, created_at: new Date(row.created_at).toISOString() };
+  row === null ? null : { tree_size: row.tree_size, root_hash: row.root_hash.toString('hex'), note: servedNote(row), created_at: new Date(row.created_at).toISOString() };
 
 export const asOfView = (read: EntityAsOf): Record<string, unknown> => ({
   tree_size: read.asOf.tree_size,

@@ -202,7 +202,12 @@ export const Audit = (): React.JSX.Element => {
               <dt>Tree size</dt><dd>{checkpoint.tree_size}</dd>
               <dt>Root hash</dt><dd><code className="hash">{checkpoint.root_hash}</code></dd>
               <dt>Signed at</dt><dd>{new Date(checkpoint.created_at).toLocaleString()}</dd>
-              <dt>Witnesses</dt><dd>None configured: the checkpoint carries the log’s own signature only.</dd>
+              <dt>Witnesses</dt>
+              <dd>
+                {checkpoint.cosignatures.length === 0
+                  ? 'No cosignatures: the checkpoint carries the log’s own signature only.'
+                  : `Cosigned by ${checkpoint.cosignatures.map((c) => c.witness).join(', ')} (their lines are in the note below; check them with the witnesses’ keys: plant verify --witness).`}
+              </dd>
             </dl>
           )}
           {checkpoint !== null && <pre className="note">{checkpoint.note}</pre>}

@@ -5,7 +5,17 @@
 export { concatBytes, equalBytes, fromBase64, fromHex, toBase64, toHex, utf8 } from './bytes.ts';
 export { webSha256, type Sha256 } from './digest.ts';
 export { amendmentLeaf, hashChildren, hashLeaf, proofFromHex, verifyConsistency, verifyInclusion } from './merkle.ts';
-export { noteKeyId, parseVerifierKey, verifyCheckpointNote, type NoteCheck, type NoteVerifierKey, type SignedCheckpoint } from './note.ts';
+export { EM_DASH, noteKeyId, parseTypedKey, parseVerifierKey, verifyCheckpointNote, type NoteCheck, type NoteVerifierKey, type SignedCheckpoint } from './note.ts';
+export {
+  COSIGNATURE_TYPE,
+  cosignatureMessage,
+  noteParts,
+  parseCosignerKey,
+  verifyCosignatures,
+  withSignatureLines,
+  type CosignatureReport,
+  type ValidCosignature,
+} from './cosignature.ts';
 export { jwkThumbprint, webKeyring, type Keyring, type SignatureAlgorithm, type SignatureVerifier } from './keyring.ts';
 export { canonicalPayload, GENESIS_HASH, verifyChain, type ChainCheck, type ChainExpectation, type ChainProblem, type ChainReport, type SignedAmendment } from './chain.ts';
 export {

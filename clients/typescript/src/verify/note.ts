@@ -8,7 +8,7 @@ import { webSha256, type Sha256 } from './digest.ts';
  * The key id is the first 4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key); the verifier key
  * is "<name>+<hex key id>+<base64(0x01 ‖ public key)>".
  */
-const EM_DASH = '\u2014';
+export const EM_DASH = '\u2014';
 const ED25519 = 0x01;
 
 export interface SignedCheckpoint {
@@ -25,11 +25,15 @@ export interface NoteVerifierKey {
   publicKey: Uint8Array;
 }
 
-export const noteKeyId = async (name: string, publicKey: Uint8Array, sha256: Sha256 = webSha256): Promise<Uint8Array> =>
-  (await sha256(concatBytes(utf8(name), Uint8Array.of(0x0a, ED25519), publicKey))).subarray(0, 4);
+/** The key id of a note key: SHA-256(name ‖ 0x0A ‖ type ‖ public key)[:4], the type 0x01 for a signer, 0x04 for a cosigner. */
+export const noteKeyId = async (name: string, publicKey: Uint8Array, sha256: Sha256 = webSha256, type: number = ED25519): Promise<Uint8Array> =>
+  (await sha256(concatBytes(utf8(name), Uint8Array.of(0x0a, type), publicKey))).subarray(0, 4);
 
 /** Parses "<name>+<hex id>+<base64 key>" and checks that the id is the key's; a reason when not. */
-export const parseVerifierKey = async (vkey: string, sha256: Sha256 = webSha256): Promise<NoteVerifierKey | string> => {
+export const parseVerifierKey = (vkey: string, sha256: Sha256 = webSha256): Promise<NoteVerifierKey | string> => parseTypedKey(vkey, ED25519, 'an Ed25519 note key', sha256);
+
+/** A verifier key of one signature type: 0x01 for Ed25519 note signatures, 0x04 for Ed25519 cosignatures. */
+export const parseTypedKey = async (vkey: string, type: number, what: string, sha256: Sha256 = webSha256): Promise<NoteVerifierKey | string> => {
   // Only the first two '+' separate: base64 itself may hold '+'.
   const first = vkey.indexOf('+');
   const second = vkey.indexOf('+', first + 1);
@@ -38,13 +42,13 @@ export const parseVerifierKey = async (vkey: string, sha256: Sha256 = webSha256)
   const keyId = fromHex(vkey.slice(first + 1, second));
   const keyBytes = fromBase64(vkey.slice(second + 1));
   if (keyId?.length !== 4) return 'malformed verifier key';
-  if (keyBytes?.length !== 33 || keyBytes[0] !== ED25519) return 'verifier key is not an Ed25519 note key';
+  if (keyBytes?.length !== 33 || keyBytes[0] !== type) return `verifier key is not ${what}`;
   const publicKey = keyBytes.subarray(1);
-  if (!equalBytes(await noteKeyId(name, publicKey, sha256), keyId)) return 'verifier key id does not match its key';
+  if (!equalBytes(await noteKeyId(name, publicKey, sha256, type), keyId)) return 'verifier key id does not match its key';
   return { name, keyId, publicKey };
 };
 
-const ed25519Verify = async (publicKey: Uint8Array, data: Uint8Array, signature: Uint8Array): Promise<boolean> => {
+export const ed25519Verify = async (publicKey: Uint8Array, data: Uint8Array, signature: Uint8Array): Promise<boolean> => {
   const key = await crypto.subtle.importKey('raw', publicKey as Uint8Array<ArrayBuffer>, { name: 'Ed25519' }, false, ['verify']);
   return crypto.subtle.verify({ name: 'Ed25519' }, key, signature as Uint8Array<ArrayBuffer>, data as Uint8Array<ArrayBuffer>);
 };

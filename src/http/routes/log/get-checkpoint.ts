@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
+import { servedNote } from '../../../core/checkpoint.ts';
 import { DomainError } from '../../../core/errors.ts';
 import { makeCheckpoint } from '../../../core/use-cases/checkpoint.ts';
 import type { ApiDeps } from '../../deps.ts';
@@ -11,10 +12,20 @@ export const CheckpointSchema = Type.Object({
   origin: Type.String(),
   tree_size: Type.Integer(),
   root_hash: Type.String({ description: 'hex' }),
-  note: Type.String({ description: 'C2SP tlog-checkpoint as a C2SP signed note (Ed25519)' }),
+  note: Type.String({ description: 'C2SP tlog-checkpoint as a C2SP signed note (Ed25519), followed by the witnesses\' cosignature lines' }),
   log_key: Type.String({ description: 'C2SP note verifier key of the log' }),
   created_at: Type.String({ format: 'date-time' }),
+  cosignatures: Type.Array(
+    Type.Object({
+      witness: Type.String({ description: 'the witness\'s key name' }),
+      line: Type.String({ description: 'C2SP tlog-cosignature/v1 note signature line (also in note)' }),
+    }),
+    { description: 'What the witnesses in LOG_WITNESSES cosigned for this checkpoint; check them with their keys (plant verify --witness)' },
+  ),
 });
+
+/** The key name of a note signature line ("— <name> <base64>"). */
+const signerName = (line: string): string => line.split(' ')[1] ?? '';
 
 export const registerGetCheckpoint = (app: FastifyInstance, deps: Pick<ApiDeps, 'log'>): void => {
   app.get(
@@ -36,7 +47,15 @@ export const registerGetCheckpoint = (app: FastifyInstance, deps: Pick<ApiDeps, 
         row = await deps.log.store.latestCheckpoint();
       }
       if (row === undefined) throw new DomainError('ENTITY_NOT_FOUND', `No checkpoint of size ${String(size)} is kept`);
-      return { origin: deps.log.origin, tree_size: row.tree_size, root_hash: row.root_hash.toString('hex'), note: row.note, log_key: deps.log.vkey, created_at: row.created_at };
+      return {
+        origin: deps.log.origin,
+        tree_size: row.tree_size,
+        root_hash: row.root_hash.toString('hex'),
+        note: servedNote(row),
+        log_key: deps.log.vkey,
+        created_at: row.created_at,
+        cosignatures: row.cosignatures.map((line) => ({ witness: signerName(line), line })),
+      };
     },
   );
 };
