@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Cron } from 'croner';
 import { SIGNATURE_ALGORITHMS } from '../core/amendment.ts';
+import { cosignerKeyId } from '../core/witness.ts';
 
 const validCron = (pattern: string): boolean => {
   try {
@@ -35,8 +35,7 @@ const cosignerKeyProblem = (vkey: string): string | null => {
   const [name, id, key] = [vkey.slice(0, first), vkey.slice(first + 1, second), vkey.slice(second + 1)];
   const bytes = Buffer.from(key, 'base64');
   if (bytes.length !== 33 || bytes[0] !== 0x04) return 'not an Ed25519 cosigner key (type 0x04, as `plant witness serve` prints)';
-  const expected = createHash('sha256').update(name).update(Buffer.from([0x0a])).update(bytes).digest().subarray(0, 4).toString('hex');
-  return expected === id ? null : 'its key id does not match its key';
+  return cosignerKeyId(name, bytes.subarray(1)).toString('hex') === id ? null : 'its key id does not match its key';
 };
 
 /** "<url> <vkey>" entries separated by commas (vkeys hold no commas or spaces); an error message when malformed. */

@@ -60,7 +60,8 @@ const checkpointLines = (note: string): { origin: string; size: number; root: Bu
 
 const COSIGNER_KEY_TYPE = Buffer.from([shared.COSIGNATURE_TYPE]);
 
-const cosignerKeyId = (name: string, publicKey: Buffer): Buffer =>
+/** SHA-256(name ‖ 0x0A ‖ 0x04 ‖ public key)[:4]: the key id of a cosigner key (C2SP tlog-cosignature). */
+export const cosignerKeyId = (name: string, publicKey: Buffer): Buffer =>
   createHash('sha256').update(name).update(Buffer.from([0x0a])).update(COSIGNER_KEY_TYPE).update(publicKey).digest().subarray(0, 4);
 
 /** The verifier key a witness publishes: "<name>+<hex key id>+<base64(0x04 ‖ public key)>". */

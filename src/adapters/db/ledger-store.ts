@@ -212,6 +212,32 @@ const toAmendment = (row: { payload: AmendmentPayload; hash: string; signature: 
   signature: row.signature,
 });
 
+type FilterField = 'status' | 'category' | 'seniority_level' | 'industry_id' | 'job_role_id' | 'amendment_alignment';
+
+/**
+ * A list filter's conditions on an entity's content, wherever that content is read from: `field`
+ * names one content field as text, `content` is the content object (parameters go to `params`).
+ */
+const contentConditions = (filter: ListFilter, params: unknown[], field: (name: FilterField) => string, content: string): string[] => {
+  const where: string[] = [];
+  const add = (name: FilterField, value: string | undefined): void => {
+    if (value === undefined) return;
+    params.push(value);
+    where.push(`${field(name)} = $${params.length}`);
+  };
+  add('status', filter.status ?? 'active');
+  add('category', filter.category);
+  add('seniority_level', filter.seniority_level);
+  add('industry_id', filter.industry_id);
+  add('job_role_id', filter.job_role_id);
+  add('amendment_alignment', filter.amendment_alignment);
+  if (filter.certified !== undefined) {
+    params.push(filter.certified);
+    where.push(`COALESCE((${content} #>> '{certification,certified}')::boolean, false) = $${params.length}`);
+  }
+  return where;
+};
+
 export class PgLedgerStore implements LedgerStore {
   constructor(private readonly pool: SqlPool) {}
 
@@ -341,22 +367,9 @@ export class PgLedgerStore implements LedgerStore {
   }
 
   async listEntities(filter: ListFilter): Promise<EntityRecord[]> {
-    const where = ['entity_type = $1', 'status = $2'];
-    const params: unknown[] = [filter.kind, filter.status ?? 'active'];
-    const add = (column: string, value: string | undefined): void => {
-      if (value === undefined) return;
-      params.push(value);
-      where.push(`${column} = $${params.length}`);
-    };
-    add('category', filter.category);
-    add('seniority_level', filter.seniority_level);
-    add('industry_id', filter.industry_id);
-    add('job_role_id', filter.job_role_id);
-    add("content ->> 'amendment_alignment'", filter.amendment_alignment);
-    if (filter.certified !== undefined) {
-      params.push(filter.certified);
-      where.push(`COALESCE((content #>> '{certification,certified}')::boolean, false) = $${params.length}`);
-    }
+    const params: unknown[] = [filter.kind];
+    // The generated columns, so the partial indexes on industry_id and job_role_id serve.
+    const where = ['entity_type = $1', ...contentConditions(filter, params, (field) => (field === 'amendment_alignment' ? "content ->> 'amendment_alignment'" : field), 'content')];
     if (filter.after !== undefined && UUID.test(filter.after)) {
       params.push(filter.after);
       where.push(`id > $${params.length}::uuid`);
@@ -372,22 +385,8 @@ export class PgLedgerStore implements LedgerStore {
   async listEntitiesAsOf(size: number, filter: ListFilter): Promise<HeadAsOf[]> {
     // Entities in id order (entities_kind_id), each with one backward step of
     // log_leaves_entity_leaf to its last leaf below the size; the filters read the signed content.
-    const params: unknown[] = [filter.kind, size, filter.status ?? 'active'];
-    const where = ["a.payload #>> '{content,status}' = $3"];
-    const add = (path: string, value: string | undefined): void => {
-      if (value === undefined) return;
-      params.push(value);
-      where.push(`a.payload #>> '{content,${path}}' = $${params.length}`);
-    };
-    add('category', filter.category);
-    add('seniority_level', filter.seniority_level);
-    add('industry_id', filter.industry_id);
-    add('job_role_id', filter.job_role_id);
-    add('amendment_alignment', filter.amendment_alignment);
-    if (filter.certified !== undefined) {
-      params.push(filter.certified);
-      where.push(`COALESCE((a.payload #>> '{content,certification,certified}')::boolean, false) = $${params.length}`);
-    }
+    const params: unknown[] = [filter.kind, size];
+    const where = contentConditions(filter, params, (field) => `a.payload #>> '{content,${field}}'`, "a.payload -> 'content'");
     let after = '';
     if (filter.after !== undefined && UUID.test(filter.after)) {
       params.push(filter.after);
