@@ -6,12 +6,13 @@ import { benchHttp } from './http.bench.ts';
 import { benchIntegration } from './integration.bench.ts';
 import { benchLedger } from './ledger.bench.ts';
 import { benchLog } from './log.bench.ts';
+import { benchScale } from './scale.bench.ts';
 import { benchSearch } from './search.bench.ts';
 import { benchStartup } from './startup.bench.ts';
 import { postgresReachable, TEST_DATABASE_URL } from '../test/support/engines.ts';
 
 const only = process.argv[2];
-const sections: Record<string, (url: string) => Promise<void>> = { ledger: benchLedger, http: benchHttp, startup: benchStartup, log: benchLog, search: benchSearch, integration: benchIntegration, console: benchConsole, history: benchHistory };
+const sections: Record<string, (url: string) => Promise<void>> = { ledger: benchLedger, http: benchHttp, startup: benchStartup, log: benchLog, search: benchSearch, integration: benchIntegration, console: benchConsole, history: benchHistory, scale: benchScale };
 
 if (!(await postgresReachable())) {
   process.stderr.write(`bench: PostgreSQL at ${TEST_DATABASE_URL} is required (set TEST_DATABASE_URL)\n`);

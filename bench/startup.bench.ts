@@ -49,6 +49,6 @@ export const benchStartup = async (): Promise<void> => {
   const show = (label: string, xs: number[], target: string): void => {
     process.stdout.write(`  ${label.padEnd(52)} ${fmt(median(xs) / 1000, 2).padStart(9)} s median (${xs.map((x) => fmt(x / 1000, 2)).join(', ')})   target ${target}\n`);
   };
-  show('cold: empty data dir (key generation, migrations, seed)', cold, '≤ 10 s');
-  show('warm: second start on the same data dir', warm, '≤ 3 s');
+  show('cold: empty data dir (key generation, migrations, seed)', cold, '≤ 6 s');
+  show('warm: second start on the same data dir', warm, '≤ 1.5 s');
 };

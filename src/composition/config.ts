@@ -68,6 +68,14 @@ const schema = z.object({
   DB_APP_ROLE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case SQL identifier').default('plant_app'),
   DB_APP_PASSWORD: optionalText,
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  // Streaming read replicas of the primary: GET routes read from them when healthy and not lagging.
+  DATABASE_REPLICA_URLS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((u) => u.trim()).filter((u) => u !== ''))
+    .pipe(z.array(z.url({ protocol: /^postgres(ql)?$/ }))),
+  REPLICA_MAX_LAG_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
+  REPLICA_CHECK_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   MIGRATE_ON_START: bool.default(true),
   PLANT_SEED: bool.default(true),
   SIGNING_ALGORITHM: z.enum(SIGNATURE_ALGORITHMS).default('RSA-PSS-SHA256'),
@@ -196,6 +204,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, options: LoadOp
     }
     if (c.GENESIS_WEBHOOK_URL !== undefined && c.GENESIS_WEBHOOK_SECRET === undefined) {
       problems.push('GENESIS_WEBHOOK_SECRET: required with GENESIS_WEBHOOK_URL (the Standard Webhooks secret, whsec_…)');
+    }
+    if (c.DATABASE_REPLICA_URLS.length > 0 && c.DATABASE_URL === undefined && c.APP_DATABASE_URL === undefined) {
+      problems.push('DATABASE_REPLICA_URLS: needs DATABASE_URL or APP_DATABASE_URL (replicas are of a PostgreSQL server, not the embedded database)');
     }
     if (!validCron(c.EMBEDDINGS_QUALITY_CRON)) problems.push('EMBEDDINGS_QUALITY_CRON: not a cron expression (e.g. "0 2 * * *")');
     if (c.NODE_ENV === 'production' && !signs && c.DATABASE_URL === undefined) {

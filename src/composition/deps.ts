@@ -8,6 +8,7 @@ import { PgLedgerStore } from '../adapters/db/ledger-store.ts';
 import { PgLogStore } from '../adapters/db/log-store.ts';
 import { databaseHealth } from '../adapters/db/migrate.ts';
 import { ServiceAccounts } from '../adapters/db/service-accounts.ts';
+import { primaryOf, readRoutingOf } from '../adapters/db/replica-router.ts';
 import type { SqlPool } from '../adapters/db/sql.ts';
 import { PgWebhooks } from '../adapters/db/webhook-store.ts';
 import { HttpWebhookSender } from '../adapters/webhooks/http-sender.ts';
@@ -109,7 +110,8 @@ export const buildDeps = (input: DepsInput): Deps => {
   const log: TransparencyLog = { store: new PgLogStore(db), signer: noteSigner, origin: config.LOG_ORIGIN, vkey: verifierKey(noteSigner) };
   const witnesses = config.LOG_WITNESSES.map((w) => new HttpWitnessClient(w.url, w.vkey, config.WITNESS_TIMEOUT_MS));
   const keys = new PgKeyRegistry(db);
-  const accounts = new ServiceAccounts(db);
+  // A revocation must bite on the next request: accounts are read where they are written.
+  const accounts = new ServiceAccounts(primaryOf(db));
   const tokens = tokenService(config, input.jwtSecret, (clientId) => accounts.isActive(clientId));
   const gate =
     config.GENESIS_WEBHOOK_URL === undefined || config.GENESIS_WEBHOOK_SECRET === undefined
@@ -143,7 +145,8 @@ export const buildDeps = (input: DepsInput): Deps => {
     return next;
   };
   const api: ApiDeps = {
-    health: databaseHealth(db, db.engine),
+    health: databaseHealth(primaryOf(db), db.engine),
+    routing: readRoutingOf(db),
     store,
     write,
     audit,

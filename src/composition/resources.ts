@@ -6,6 +6,8 @@ import { createPgPool, createPglitePool, embeddedOwnerTransaction, serviceUrl, s
 import { lockDataDir } from '../adapters/db/embedded-lock.ts';
 import { listKeys, publishKey } from '../adapters/db/key-registry.ts';
 import { migrate, type MigrationResult } from '../adapters/db/migrate.ts';
+import { ReplicaRouter } from '../adapters/db/replica-router.ts';
+import type { ReplicaStatus } from '../core/ports/read-routing.ts';
 import type { Sql, SqlPool } from '../adapters/db/sql.ts';
 import type { PublicKeyRecord } from '../core/ports/keys.ts';
 import { certificationPolicy, type Config } from './config.ts';
@@ -62,6 +64,8 @@ export const resolveJwtSecret = (config: Config): string => {
 export interface OpenOptions {
   /** Apply pending migrations (as the owner) before serving. */
   migrate: boolean;
+  /** A read replica started or stopped serving reads (DATABASE_REPLICA_URLS). */
+  onReplicaChange?: (replica: ReplicaStatus) => void;
 }
 
 /**
@@ -104,8 +108,32 @@ export const openDatabase = async (config: Config, options: OpenOptions): Promis
     }
   }
   const url = config.APP_DATABASE_URL ?? serviceUrl(config.DATABASE_URL ?? '', config.DB_APP_ROLE, config.DB_APP_PASSWORD);
-  return { db: createPgPool(url, config.DB_POOL_MAX, 'plant'), migration };
+  const primary = createPgPool(url, config.DB_POOL_MAX, 'plant');
+  if (config.DATABASE_REPLICA_URLS.length === 0) return { db: primary, migration };
+  return { db: await replicaRouter(config, primary, options.onReplicaChange), migration };
 };
+
+/**
+ * The primary behind a router that sends GET routes' reads to the replicas. Like the primary's,
+ * a replica's URL gets the service role and password unless APP_DATABASE_URL is set (then each
+ * replica URL is used as given, and names the service role itself).
+ */
+const replicaRouter = async (config: Config, primary: SqlPool, onChange: OpenOptions['onReplicaChange']): Promise<ReplicaRouter> => {
+  const replicas = config.DATABASE_REPLICA_URLS.map((given) => {
+    const url = config.APP_DATABASE_URL === undefined ? serviceUrl(given, config.DB_APP_ROLE, config.DB_APP_PASSWORD) : given;
+    const { host } = new URL(given);
+    // A replica that cannot be reached must not hold a request for long: the primary answers instead.
+    return { name: host, pool: createPgPool(url, config.DB_POOL_MAX, 'plant-replica', 2000) };
+  });
+  const router = new ReplicaRouter(primary, replicas, {
+    maxLagMs: config.REPLICA_MAX_LAG_MS,
+    checkIntervalMs: config.REPLICA_CHECK_INTERVAL_MS,
+    onChange,
+  });
+  await router.start();
+  return router;
+};
+
 
 const OWNER_NEEDED =
   'This process has only APP_DATABASE_URL: publish the key with `plant migrate` (DATABASE_URL as the owner, with ' +

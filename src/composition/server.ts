@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { DEMO_CATALOG } from '../catalog/demo-catalog.ts';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { sharedRateLimits, type SharedRateLimits } from '../adapters/rate-limit/shared-store.ts';
 import { announceServer, dataDirHolder } from '../adapters/db/embedded-lock.ts';
 import { changedAnything, seedDemoCatalog } from '../core/use-cases/seed-catalog.ts';
 import { buildApp } from '../http/app.ts';
 import { startJobs } from '../jobs/job.ts';
+import type { ReplicaStatus } from '../core/ports/read-routing.ts';
 import type { Config } from './config.ts';
 import { buildDeps, type Deps } from './deps.ts';
 import { httpOptions } from './http.ts';
@@ -32,12 +35,18 @@ export interface RunningServer {
  * embedded database, starts the background jobs and listens.
  */
 export const startServer = async (config: Config): Promise<RunningServer> => {
-  const resources = await openResources(config, { migrate: config.MIGRATE_ON_START });
+  // Replicas are checked from the moment the database opens, before the app (and its logger) exists.
+  const replicaLine = (r: ReplicaStatus): string => (r.healthy && r.problem === null ? `read replica ${r.name} serves reads` : `read replica ${r.name} out of service, reads go to the primary: ${r.problem ?? 'down'}`);
+  let reportReplica = (r: ReplicaStatus): void => {
+    process.stderr.write(`plant: ${replicaLine(r)}\n`);
+  };
+  const resources = await openResources(config, { migrate: config.MIGRATE_ON_START, onReplicaChange: (r) => { reportReplica(r); } });
   // Redis may report an error before the app (and its logger) exists: hold it until then.
   let warnCache = (error: unknown): void => {
     process.stderr.write(`plant: embedding cache (Redis) unavailable, continuing without it: ${String(error)}\n`);
   };
   const deps = buildDeps({ ...resources, onCacheError: (error) => { warnCache(error); } });
+  let limits: SharedRateLimits | undefined;
   try {
     // A retired key would have every write refused by the database: say so now, not per request.
     const retired = (await deps.keys.list()).find((k) => k.keyId === deps.signingKey.keyId && k.retiredAt !== null);
@@ -50,10 +59,24 @@ export const startServer = async (config: Config): Promise<RunningServer> => {
     if (deps.db.engine === 'pglite' && config.PLANT_SEED && Object.keys(await deps.store.countByKind()).length === 0) {
       seeded = changedAnything(await seedDemoCatalog(deps.write, DEMO_CATALOG));
     }
-    const http = httpOptions(config);
+    let reportLimits = (shared: boolean, error?: unknown): void => {
+      process.stderr.write(`plant: ${limitsLine(shared)}${error instanceof Error ? `: ${error.message}` : ''}\n`);
+    };
+    limits = config.REDIS_URL === undefined ? undefined : sharedRateLimits(config.REDIS_URL, deploymentName(config), (shared, error) => { reportLimits(shared, error); });
+    // Counted in Redis from the first request when it answers soon; on its own counts otherwise.
+    await limits?.connected(1000);
+    const http = { ...httpOptions(config), rateLimitStore: limits?.store };
     const app = await buildApp(deps.api, http);
+    reportLimits = (shared, error) => {
+      if (shared) app.log.info(limitsLine(shared));
+      else app.log.warn({ err: error }, limitsLine(shared));
+    };
     warnCache = (error) => {
       app.log.warn({ err: error }, 'embedding cache (Redis) unavailable: continuing without it');
+    };
+    reportReplica = (r) => {
+      if (r.healthy && r.problem === null) app.log.info({ replica: r.name }, replicaLine(r));
+      else app.log.warn({ replica: r.name, lag_ms: r.lagMs }, replicaLine(r));
     };
     const jobs = serverJobs(deps);
     const stopJobs = startJobs(jobsNamed(jobs, deps, app.log));
@@ -73,13 +96,29 @@ export const startServer = async (config: Config): Promise<RunningServer> => {
         // close() stops accepting connections and waits for in-flight requests before resolving.
         await app.close();
         await stopJobs();
+        await limits?.close();
         await deps.close();
       },
     };
   } catch (error) {
+    await limits?.close();
     await deps.close();
     throw error;
   }
+};
+
+const limitsLine = (shared: boolean): string =>
+  shared ? 'rate limits are shared through Redis again' : 'Redis unavailable: rate limits are counted per process until it is back';
+
+/**
+ * What the API processes of one deployment have in common, so they share rate-limit counts and
+ * other deployments on the same Redis do not: their database (host, port and name; never the
+ * credentials), or the embedded database's directory.
+ */
+const deploymentName = (config: Config): string => {
+  const url = config.DATABASE_URL ?? config.APP_DATABASE_URL;
+  const where = url === undefined ? `embedded:${path.resolve(config.PLANT_DATA_DIR)}` : (({ host, pathname }) => `${host}${pathname}`)(new URL(url));
+  return createHash('sha256').update(where).digest('hex').slice(0, 16);
 };
 
 /**

@@ -19,6 +19,7 @@ import { ProblemSchema } from './schemas/common.ts';
 import { EntitySchema } from './schemas/entity.ts';
 import { AuditReportSchema } from './schemas/audit-report.ts';
 import { registerValidation } from './validation.ts';
+import { CONSISTENCY_HEADER, registerReadRouting } from './read-routing.ts';
 
 export const API_VERSION = '1.0.0';
 
@@ -48,6 +49,7 @@ export const buildApp = async (deps: ApiDeps, options: HttpOptions, logStream?: 
     publicFile: (url) => build?.urls.has(url) === true,
   });
   const registry = registerObservability(app);
+  registerReadRouting(app, deps.routing, registry);
   new Gauge({
     name: 'plant_embedding_jobs',
     help: 'Embedding jobs waiting (queued, including in flight) and dead-lettered',
@@ -66,11 +68,12 @@ export const buildApp = async (deps: ApiDeps, options: HttpOptions, logStream?: 
     // Only listed origins; credentials only ever with an explicit list, never with a wildcard.
     origin: options.corsOrigins.length === 0 ? false : [...options.corsOrigins],
     credentials: options.corsOrigins.length > 0,
-    exposedHeaders: ['x-request-id', 'x-next-cursor', 'x-as-of-tree-size', 'retry-after'],
+    exposedHeaders: ['x-request-id', 'x-next-cursor', 'x-as-of-tree-size', 'retry-after', CONSISTENCY_HEADER],
   });
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute,
     timeWindow: 60_000,
+    ...(options.rateLimitStore === undefined ? {} : { store: options.rateLimitStore }),
     // Per client: the token when there is one (hashed, never kept), else the address.
     keyGenerator: (request) => {
       const auth = request.headers.authorization;
@@ -90,7 +93,7 @@ export const buildApp = async (deps: ApiDeps, options: HttpOptions, logStream?: 
         title: 'Plant API',
         version: API_VERSION,
         description:
-          'The governed registry of AI-agent definitions. Every write is validated (L0/L1), recorded as a signed, hash-chained amendment, and enforced again by the database. Errors are RFC 9457 problem details (application/problem+json).',
+          'The governed registry of AI-agent definitions. Every write is validated (L0/L1), recorded as a signed, hash-chained amendment, and enforced again by the database. Errors are RFC 9457 problem details (application/problem+json). Where the server reads from replicas, a successful write answers with an X-Plant-Consistency header; sending it back on later requests guarantees they see that write.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },

@@ -1,7 +1,9 @@
+import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { ConsoleBuild } from './console.ts';
 import type { ServiceAccountStore } from '../core/ports/accounts.ts';
 import type { Embedder, EmbeddingJobs, EmbeddingStatus, QualityRun, SearchIndex } from '../core/ports/embeddings.ts';
 import type { DatabaseHealth } from '../core/ports/health.ts';
+import type { ReadRouting } from '../core/ports/read-routing.ts';
 import type { KeyRegistry, KeyRotation } from '../core/ports/keys.ts';
 import type { LedgerStore } from '../core/ports/ledger.ts';
 import type { TransparencyLog } from '../core/ports/log.ts';
@@ -28,6 +30,8 @@ export interface EmbeddingsApi {
 /** Everything the routes use, as ports, built once by the composition root. Routes take only what they need. */
 export interface ApiDeps {
   health: DatabaseHealth;
+  /** Read replicas: GET routes read inside a read scope; writes answer with a consistency token. */
+  routing: ReadRouting;
   store: LedgerStore;
   write: WriteDeps;
   audit: AuditDeps;
@@ -53,6 +57,8 @@ export interface HttpOptions {
   publicVerification?: boolean | undefined;
   corsOrigins: readonly string[];
   rateLimitPerMinute: number;
+  /** Where rate-limit counts live when they are shared across processes (Redis); this process's memory otherwise. */
+  rateLimitStore?: FastifyRateLimitStoreCtor | undefined;
   bodyLimitBytes: number;
   /**
    * The longest a request is held open: a long poll answers by then, a change stream ends then

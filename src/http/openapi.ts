@@ -1,6 +1,7 @@
 import { buildApp } from './app.ts';
 import { TokenService } from './auth/tokens.ts';
 import type { ApiDeps } from './deps.ts';
+import { NO_REPLICAS } from '../core/ports/read-routing.ts';
 
 const unused = (): never => {
   throw new Error('not available while generating the OpenAPI document');
@@ -13,6 +14,7 @@ const unused = (): never => {
 export const generateOpenApi = async (): Promise<string> => {
   const deps = {
     health: { engine: 'none', migrations: unused },
+    routing: NO_REPLICAS,
     tokens: new TokenService({ secret: 'x'.repeat(32), issuer: 'plant', audience: 'plant-api' }),
   } as unknown as ApiDeps;
   const app = await buildApp(deps, { logLevel: 'silent', publicRead: false, corsOrigins: [], rateLimitPerMinute: 1, bodyLimitBytes: 1024 });

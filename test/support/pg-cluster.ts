@@ -49,7 +49,22 @@ const freePort = async (): Promise<number> => {
   return port;
 };
 
-export const createCluster = async (): Promise<TestCluster> => {
+/** A new cluster of its own (initdb). */
+export const createCluster = (): Promise<TestCluster> =>
+  makeCluster((run, data) => {
+    run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
+  });
+
+/**
+ * A streaming read replica of `primary` (pg_basebackup -R: a hot standby that follows it), on a
+ * port of its own. initdb's trust rules admit replication connections from 127.0.0.1.
+ */
+export const createReplica = (primary: TestCluster): Promise<TestCluster> =>
+  makeCluster((run, data) => {
+    run('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '-c', 'fast', '--no-sync']);
+  });
+
+const makeCluster = async (prepare: (run: (tool: string, args: string[]) => string, data: string) => void): Promise<TestCluster> => {
   const bin = binDir();
   const dir = mkdtempSync(path.join(tmpdir(), 'plant-cluster-'));
   const data = path.join(dir, 'data');
@@ -71,7 +86,7 @@ export const createCluster = async (): Promise<TestCluster> => {
     const argv = asRoot ? ['-u', 'postgres', '--', path.join(bin, tool), ...args] : args;
     await promisify(execFile)(command, argv, { cwd: dir });
   };
-  run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
+  prepare(run, data);
   const ctlArgs = (args: string[]): string[] => ['-D', data, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', ...args];
   const ctl = (args: string[]): Promise<void> => runAsync('pg_ctl', ctlArgs(args));
   const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=60`;

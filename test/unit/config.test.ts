@@ -34,6 +34,14 @@ describe('configuration', () => {
     expect(problems({ LOG_WITNESSES: `http://a ${key},http://b ${key}` })).toEqual([expect.stringContaining('listed twice')]);
   });
 
+  it('reads DATABASE_REPLICA_URLS as PostgreSQL URLs, and only beside a server database', () => {
+    const server = { DATABASE_URL: 'postgres://postgres@db:5432/plant' };
+    expect(loadConfig({ ...server, DATABASE_REPLICA_URLS: ' postgres://r1:5432/plant, postgresql://r2/plant ' }).DATABASE_REPLICA_URLS).toEqual(['postgres://r1:5432/plant', 'postgresql://r2/plant']);
+    expect(loadConfig(server)).toMatchObject({ DATABASE_REPLICA_URLS: [], REPLICA_MAX_LAG_MS: 1000, REPLICA_CHECK_INTERVAL_MS: 500 });
+    expect(problems({ ...server, DATABASE_REPLICA_URLS: 'mysql://r1/plant' }).map((p) => p.split(':')[0])).toEqual(['DATABASE_REPLICA_URLS.0']);
+    expect(problems({ DATABASE_REPLICA_URLS: 'postgres://r1/plant' })).toEqual([expect.stringContaining('needs DATABASE_URL or APP_DATABASE_URL')]);
+  });
+
   it('never echoes a secret value in its messages', () => {
     const found = problems({ JWT_SECRET: 'hunter2-is-my-secret' });
     expect(found.join('\n')).not.toContain('hunter2');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backoffMs, retryAfterMs } from '../../clients/typescript/src/index.ts';
 import { serviceAccountTokens } from '../../clients/typescript/src/auth.ts';
-import { DEFAULT_RETRY, transport } from '../../clients/typescript/src/transport.ts';
+import { ConsistencyTracker, DEFAULT_RETRY, transport } from '../../clients/typescript/src/transport.ts';
 
 /** A fetch that answers from a script and records each request it got. */
 const scripted = (answers: (Response | Error)[]) => {
@@ -73,6 +73,23 @@ describe('the SDK transport', () => {
     const { fetcher, seen } = scripted([new Response('', { status: 503, headers: { 'retry-after': '0' } }), new Response('{}', { status: 200 })]);
     await transport({ retry: DEFAULT_RETRY, fetch: fetcher, sleep })('http://plant.test/x', { method: 'PUT', body: 'same' });
     expect(seen.map((s) => s.body)).toEqual(['same', 'same']);
+  });
+
+  it('read-your-writes: sends back the furthest consistency token any answer carried, unless the caller set one', async () => {
+    const consistency = new ConsistencyTracker();
+    const sent: (string | null)[] = [];
+    const answers = ['0/16B3748', 'A/0', null, '9/FFFFFFFF', 'not a token'];
+    const fetcher: typeof fetch = (input, init) => {
+      sent.push(new Request(input, init).headers.get('x-plant-consistency'));
+      const token = answers.shift() ?? null;
+      return Promise.resolve(new Response('{}', { headers: token === null ? {} : { 'x-plant-consistency': token } }));
+    };
+    const call = transport({ retry: DEFAULT_RETRY, fetch: fetcher, sleep, consistency });
+    for (let i = 0; i < 5; i++) await call('http://plant.test/x');
+    await call('http://plant.test/x', { headers: { 'x-plant-consistency': '0/1' } });
+    // A/0 is past 9/FFFFFFFF (the high word counts first); an unreadable token is ignored.
+    expect(sent).toEqual([null, '0/16B3748', 'A/0', 'A/0', 'A/0', '0/1']);
+    expect(consistency.token).toBe('A/0');
   });
 
   it('backoff is full jitter under a doubling, capped bound; Retry-After parses seconds and dates', () => {

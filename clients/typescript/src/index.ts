@@ -2,11 +2,11 @@ import createClient, { type Client } from 'openapi-fetch';
 import { serviceAccountTokens, type ServiceAccount } from './auth.ts';
 import { PlantError, problemOf } from './errors.ts';
 import type { components, paths } from './schema.ts';
-import { DEFAULT_RETRY, transport, type RetryOptions } from './transport.ts';
+import { ConsistencyTracker, DEFAULT_RETRY, transport, type RetryOptions } from './transport.ts';
 import { verifyAgentCard, verifyEntityEvidence, type CardVerification, type EntityVerification, type SignedAmendment, type VerifyEntityOptions } from './verify/index.ts';
 
 export { PlantError, type Problem } from './errors.ts';
-export { backoffMs, retryAfterMs, type RetryOptions } from './transport.ts';
+export { backoffMs, CONSISTENCY_HEADER, ConsistencyTracker, retryAfterMs, type RetryOptions } from './transport.ts';
 export type { components, paths, ServiceAccount };
 export type { CardVerification, EntityVerification, VerifyEntityOptions } from './verify/index.ts';
 
@@ -27,6 +27,11 @@ export interface PlantClientOptions {
   fetch?: typeof fetch;
   /** How the client waits between retries (tests make it instant). */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Read your own writes when the server reads from replicas (default true): every request carries
+   * the consistency token of the latest write this client saw, so no read is older than it.
+   */
+  readYourWrites?: boolean;
 }
 
 /** List routes of the catalog: arrays paged by the `X-Next-Cursor` header. */
@@ -57,6 +62,8 @@ export interface PlantClient {
    * and its ledger extension against the log key you pin. Returns the card with the result.
    */
   verifyAgentCard(agentId: string, options: { logKey: string; trustedKeys?: readonly Record<string, unknown>[] }): Promise<{ card: AgentCard; result: CardVerification }>;
+  /** The consistency token of the latest write this client saw (hand it to another client to read after it). */
+  consistencyToken(): string | undefined;
 }
 
 /** Throws the response's problem as a PlantError unless it is a success. */
@@ -78,9 +85,16 @@ export const createPlantClient = (options: PlantClientOptions): PlantClient => {
       : options.token === undefined
         ? undefined
         : () => Promise.resolve(options.token);
+  const consistency = options.readYourWrites === false ? undefined : new ConsistencyTracker();
   const api = createClient<paths>({
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
-    fetch: transport({ retry: { ...DEFAULT_RETRY, ...options.retry }, fetch: raw, sleep: options.sleep ?? sleeper, ...(token === undefined ? {} : { token }) }),
+    fetch: transport({
+      retry: { ...DEFAULT_RETRY, ...options.retry },
+      fetch: raw,
+      sleep: options.sleep ?? sleeper,
+      ...(token === undefined ? {} : { token }),
+      ...(consistency === undefined ? {} : { consistency }),
+    }),
   });
 
   async function* list<P extends ListPath>(path: P, query?: Omit<ListQuery<P>, 'cursor' | 'offset'>): AsyncIterable<Entity> {
@@ -150,5 +164,5 @@ export const createPlantClient = (options: PlantClientOptions): PlantClient => {
     return { card, result: await verifyAgentCard(card, { logKey: opts.logKey, keys }) };
   };
 
-  return { api, list, changes, entity, verifyEntity, verifyAgentCard: verifyCard };
+  return { api, list, changes, entity, verifyEntity, verifyAgentCard: verifyCard, consistencyToken: () => consistency?.token };
 };

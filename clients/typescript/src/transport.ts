@@ -32,8 +32,38 @@ export const retryAfterMs = (header: string | null, now = Date.now()): number | 
 export const backoffMs = (attempt: number, options: RetryOptions, random: () => number = Math.random): number =>
   Math.round(random() * Math.min(options.maxMs, options.baseMs * 2 ** attempt));
 
+/** The header a write's answer carries (the commit's WAL position) and a later read sends back. */
+export const CONSISTENCY_HEADER = 'x-plant-consistency';
+
+/** A WAL position "16/B374D848" as one number; undefined for anything else. */
+const walPosition = (token: string): bigint | undefined => {
+  const match = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/.exec(token);
+  return match === null ? undefined : (BigInt(`0x${match[1] ?? '0'}`) << 32n) | BigInt(`0x${match[2] ?? '0'}`);
+};
+
+/**
+ * Read-your-writes across read replicas: keeps the furthest consistency token any answer carried
+ * and sends it with every later request, so a replica serves this client only once it has
+ * replayed the client's own writes.
+ */
+export class ConsistencyTracker {
+  private best: { token: string; at: bigint } | undefined;
+
+  get token(): string | undefined {
+    return this.best?.token;
+  }
+
+  observe(token: string | null): void {
+    if (token === null) return;
+    const at = walPosition(token);
+    if (at !== undefined && (this.best === undefined || at > this.best.at)) this.best = { token, at };
+  }
+}
+
 export interface TransportOptions {
   retry: RetryOptions;
+  /** Read-your-writes: the token to send back, and where answers' tokens are kept. */
+  consistency?: ConsistencyTracker;
   /** Resolves the bearer token for a request (undefined: no Authorization header). */
   token?: () => Promise<string | undefined>;
   fetch: typeof fetch;
@@ -49,9 +79,12 @@ export const transport =
       const request = original.clone();
       const token = await options.token?.();
       if (token !== undefined) request.headers.set('authorization', `Bearer ${token}`);
+      const seen = options.consistency?.token;
+      if (seen !== undefined && !request.headers.has(CONSISTENCY_HEADER)) request.headers.set(CONSISTENCY_HEADER, seen);
       let response: Response;
       try {
         response = await options.fetch(request);
+        options.consistency?.observe(response.headers.get(CONSISTENCY_HEADER));
       } catch (error) {
         // An abort is the caller's decision, never retried.
         if (!retryable || attempt >= options.retry.retries || original.signal.aborted) throw error;

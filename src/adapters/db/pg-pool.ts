@@ -51,9 +51,9 @@ const wrap = (client: pg.Pool | pg.PoolClient): Sql => ({
  * instead of returned to the pool, and lost connections surface as DependencyUnavailable. The
  * pool reconnects by itself on the next checkout.
  */
-export const createPgPool = (connectionString: string, max: number, applicationName: string): SqlPool => {
+export const createPgPool = (connectionString: string, max: number, applicationName: string, connectTimeoutMs = 10_000): SqlPool => {
   const options = Object.entries(SESSION_SETTINGS).map(([k, v]) => `-c ${k}=${v}`).join(' ');
-  const pool = new pg.Pool({ connectionString, max, application_name: applicationName, connectionTimeoutMillis: 10_000, options });
+  const pool = new pg.Pool({ connectionString, max, application_name: applicationName, connectionTimeoutMillis: connectTimeoutMs, options });
   pool.on('error', () => undefined);
   pool.on('connect', (client) => {
     client.on('error', () => broken.add(client));

@@ -21,7 +21,7 @@ export const registerExport = (app: FastifyInstance, deps: Pick<ApiDeps, 'audit'
   app.get(
     '/api/v1/audit/export',
     {
-      config: { access: ['auditor'] },
+      config: { access: ['auditor'], writes: true },
       schema: {
         tags: ['audit'],
         summary: 'Export the registry with its amendments, signatures and public keys (JSON bundle), or the audit report as CSV',

@@ -8,7 +8,7 @@ export const registerGetAgentCard = (app: FastifyInstance, deps: Pick<ApiDeps, '
   app.get(
     '/api/v1/agents/:id/card',
     {
-      config: { access: 'read' },
+      config: { access: 'read', writes: true },
       schema: {
         tags: ['agents'],
         summary: 'The agent as a signed A2A AgentCard, with the Plant ledger extension (amendment, leaf, inclusion proof, checkpoint)',

@@ -18,7 +18,7 @@ export const registerListAgentCards = (app: FastifyInstance, deps: Pick<ApiDeps,
   app.get(
     '/api/v1/agents/cards',
     {
-      config: { access: 'read' },
+      config: { access: 'read', writes: true },
       schema: {
         tags: ['agents'],
         summary: 'Signed A2A agent cards, certified agents by default, in id order',

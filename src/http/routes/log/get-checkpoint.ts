@@ -31,7 +31,7 @@ export const registerGetCheckpoint = (app: FastifyInstance, deps: Pick<ApiDeps, 
   app.get(
     '/api/v1/log/checkpoint',
     {
-      config: { access: 'verification' },
+      config: { access: 'verification', writes: true },
       schema: {
         tags: ['log'],
         summary: 'The latest signed checkpoint, or a kept one by ?size=',

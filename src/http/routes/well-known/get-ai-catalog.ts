@@ -9,7 +9,7 @@ export const registerGetAiCatalog = (app: FastifyInstance, deps: Pick<ApiDeps, '
   app.get(
     '/.well-known/ai-catalog.json',
     {
-      config: { access: 'read' },
+      config: { access: 'read', writes: true },
       schema: {
         tags: ['agents'],
         summary: 'The AI Catalog: certified agents as A2A card entries, teams as nested catalogs, with a detached JWS `signature`',
