@@ -1,6 +1,6 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { createCluster, createReplica } from '../test/support/pg-cluster.ts';
@@ -37,7 +37,7 @@ const show = (label: string, l: Load): void => {
  * The primary and the replica are clusters of the bench's own (pg_basebackup -R), on this machine.
  */
 export const benchScale = async (): Promise<void> => {
-  heading(`Scale-out — two plant serve on one PostgreSQL primary, and one streaming replica; ${CONNECTIONS} connections per server, ${SECONDS} s per run`);
+  heading(`Scale-out — two plant serve on one PostgreSQL primary, and one streaming replica; ${CONNECTIONS} connections per server, ${SECONDS} s per run; every process on this machine's ${availableParallelism()} cores`);
   const primary = await createCluster();
   const replica = await createReplica(primary);
   const dirs: string[] = [];

@@ -19,6 +19,7 @@ import { ProblemSchema } from './schemas/common.ts';
 import { EntitySchema } from './schemas/entity.ts';
 import { AuditReportSchema } from './schemas/audit-report.ts';
 import { registerValidation } from './validation.ts';
+import { sharedSerializers } from './serializers.ts';
 import { CONSISTENCY_HEADER, registerReadRouting } from './read-routing.ts';
 
 export const API_VERSION = '1.0.0';
@@ -37,10 +38,11 @@ export const buildApp = async (deps: ApiDeps, options: HttpOptions, logStream?: 
     bodyLimit: options.bodyLimitBytes,
     frameworkErrors,
     clientErrorHandler,
+    schemaController: { compilersFactory: { buildSerializer: sharedSerializers(options.eagerSchemas === true) } },
   });
 
   registerRequestIdEcho(app);
-  registerValidation(app);
+  registerValidation(app, options.eagerSchemas === true);
   const build = options.console ?? null;
   registerErrorHandling(app, build === null ? undefined : consoleFallback(build));
   registerAuth(app, deps.tokens, {

@@ -60,6 +60,8 @@ export interface HttpOptions {
   /** Where rate-limit counts live when they are shared across processes (Redis); this process's memory otherwise. */
   rateLimitStore?: FastifyRateLimitStoreCtor | undefined;
   bodyLimitBytes: number;
+  /** Compile every validator and response serializer at start-up (the OpenAPI generation does); by default each on first use. */
+  eagerSchemas?: boolean | undefined;
   /**
    * The longest a request is held open: a long poll answers by then, a change stream ends then
    * (its client resumes with Last-Event-ID). Default 5 minutes.

@@ -17,7 +17,7 @@ export const generateOpenApi = async (): Promise<string> => {
     routing: NO_REPLICAS,
     tokens: new TokenService({ secret: 'x'.repeat(32), issuer: 'plant', audience: 'plant-api' }),
   } as unknown as ApiDeps;
-  const app = await buildApp(deps, { logLevel: 'silent', publicRead: false, corsOrigins: [], rateLimitPerMinute: 1, bodyLimitBytes: 1024 });
+  const app = await buildApp(deps, { logLevel: 'silent', publicRead: false, corsOrigins: [], rateLimitPerMinute: 1, bodyLimitBytes: 1024, eagerSchemas: true });
   await app.ready();
   const document = app.swagger();
   await app.close();
