@@ -18,7 +18,7 @@ describe.each(await engines())('the Genesis gate before a certification complete
   beforeAll(async () => {
     gate = await startStubGate();
     t = await createTestLedger(engine, 'Ed25519', {
-      config: testConfig({ CERTIFICATION_QUORUM: '2', GENESIS_WEBHOOK_URL: gate.url, GENESIS_WEBHOOK_SECRET: gate.secret, GENESIS_WEBHOOK_TIMEOUT_MS: '300' }),
+      config: testConfig({ CERTIFICATION_QUORUM: '2', GENESIS_WEBHOOK_URL: gate.url, GENESIS_WEBHOOK_SECRET: gate.secret, GENESIS_WEBHOOK_TIMEOUT_MS: '1500' }),
     });
     await t.owner.query("UPDATE plant_settings SET value = '2' WHERE key = 'certification_quorum'");
   });

@@ -35,7 +35,8 @@ export const startStubGate = async (secret = `whsec_${Buffer.from('a test secret
       }
       seen.push({ verified, body: JSON.parse(text) as StubGate['seen'][number]['body'] });
       if (behaviour === 'slow') {
-        setTimeout(() => res.end(JSON.stringify({ verdict: 'approve' })), 1500);
+        // Well past the tests' gate timeout (1.5 s), so "slow" never turns into an answer on a loaded machine.
+        setTimeout(() => res.end(JSON.stringify({ verdict: 'approve' })), 5000);
         return;
       }
       if (behaviour === 'error') {

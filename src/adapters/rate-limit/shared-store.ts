@@ -108,9 +108,9 @@ export const sharedRateLimits = (url: string, namespace: string, onChange: (shar
             };
             client.once('ready', onReady);
           }),
-    close: async () => {
+    close: () => {
       client.disconnect();
-      await Promise.resolve();
+      return Promise.resolve();
     },
   };
 };
