@@ -38,7 +38,8 @@ export const registerReadRouting = (app: FastifyInstance, routing: ReadRouting, 
     routing.readScope(sent, done);
   });
   app.addHook('onSend', async (request, reply, payload) => {
-    if (READS.has(request.method) || reply.statusCode >= 400) return payload;
+    // Reads and CORS preflights wrote nothing: no token to fetch.
+    if (READS.has(request.method) || request.method === 'OPTIONS' || reply.statusCode >= 400) return payload;
     const token = await routing.consistencyToken().catch((error: unknown) => {
       request.log.warn({ err: error }, 'no consistency token: the primary did not answer');
       return null;

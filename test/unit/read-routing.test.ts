@@ -27,6 +27,7 @@ const appWith = async (routing: ReadRouting): Promise<FastifyInstance> => {
   app.get('/signs', { config: { writes: true } }, () => ({ ok: true }));
   app.post('/write', () => ({ ok: true }));
   app.post('/refused', async (_request, reply) => reply.code(409).send({ ok: false }));
+  app.options('/write', async (_request, reply) => reply.code(204).send());
   await app.ready();
   return app;
 };
@@ -43,6 +44,8 @@ describe('read routing at the HTTP edge', () => {
     expect(write.headers['x-plant-consistency']).toBe('0/3000148');
     const refused = await app.inject({ method: 'POST', url: '/refused' });
     expect(refused.headers['x-plant-consistency']).toBeUndefined();
+    const preflight = await app.inject({ method: 'OPTIONS', url: '/write' });
+    expect(preflight.headers['x-plant-consistency']).toBeUndefined();
     await app.close();
   });
 
