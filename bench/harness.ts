@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import autocannon from 'autocannon';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -68,3 +69,15 @@ export const stop = (child: ChildProcess): Promise<void> =>
     child.on('exit', () => { resolve(); });
     child.kill('SIGTERM');
   });
+
+/** An HTTP load run (autocannon): mean throughput, latency percentiles, and what did not succeed. */
+export interface Load { rps: number; p50: number; p99: number; errors: number }
+
+export const load = async (seconds: number, connections: number, opts: autocannon.Options): Promise<Load> => {
+  const result = await autocannon({ connections, duration: seconds, ...opts });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + (result.non2xx ?? 0) };
+};
+
+export const showLoad = (label: string, l: Load): void => {
+  process.stdout.write(`  ${label.padEnd(52)} ${fmt(l.rps).padStart(9)} req/s   p50 ${l.p50} ms   p99 ${l.p99} ms${l.errors > 0 ? `   (${l.errors} non-2xx/errors)` : ''}\n`);
+};

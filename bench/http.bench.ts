@@ -4,29 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { createTestDatabase } from '../test/support/engines.ts';
-import { fmt, heading, ratio, root, start, stop } from './harness.ts';
+import { heading, load, ratio, root, showLoad as show, start, stop, type Load } from './harness.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 32;
 const SECRET = 'bench-secret-that-is-long-enough-0123456789';
 
-interface Load { rps: number; p50: number; p99: number; errors: number }
-
-const load = async (opts: autocannon.Options): Promise<Load> => {
-  const result = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...opts });
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts + (result.non2xx ?? 0),
-  };
-};
-
-const show = (label: string, l: Load): void => {
-  process.stdout.write(
-    `  ${label.padEnd(52)} ${fmt(l.rps).padStart(9)} req/s   p50 ${l.p50} ms   p99 ${l.p99} ms${l.errors > 0 ? `   (${l.errors} non-2xx/errors)` : ''}\n`,
-  );
-};
+const run = (opts: autocannon.Options): Promise<Load> => load(SECONDS, CONNECTIONS, opts);
 
 const json = async <T,>(res: Response): Promise<T> => (await res.json()) as T;
 
@@ -71,8 +55,8 @@ const benchEngine = async (engine: 'postgres' | 'pglite'): Promise<void> => {
     const reader = tokenFor('reader');
     const governance = tokenFor('governance');
 
-    const bareGet = await load({ url: `${bareUrl}/items/${bare.match[2] ?? ''}` });
-    const plantGet = await load({ url: `${plantUrl}/api/v1/agents/${agentId}`, headers: { authorization: `Bearer ${reader}` } });
+    const bareGet = await run({ url: `${bareUrl}/items/${bare.match[2] ?? ''}` });
+    const plantGet = await run({ url: `${plantUrl}/api/v1/agents/${agentId}`, headers: { authorization: `Bearer ${reader}` } });
     show('bare Fastify GET, one primary-key SELECT', bareGet);
     show('Plant GET /api/v1/agents/{id} (JWT, schema, problem-ready)', plantGet);
     ratio('GET by id / bare route', plantGet.rps / bareGet.rps, '≥ 0.75');
@@ -84,8 +68,8 @@ const benchEngine = async (engine: 'postgres' | 'pglite'): Promise<void> => {
       url,
       requests: [{ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, setupRequest: (req) => ({ ...req, body: body() }) }],
     });
-    const barePost = await load(post(`${bareUrl}/items`, {}));
-    const plantPost = await load(post(`${plantUrl}/api/v1/genesis/skills`, { authorization: `Bearer ${governance}` }));
+    const barePost = await run(post(`${bareUrl}/items`, {}));
+    const plantPost = await run(post(`${plantUrl}/api/v1/genesis/skills`, { authorization: `Bearer ${governance}` }));
     show('bare Fastify POST, one INSERT', barePost);
     show('Plant POST /api/v1/genesis/skills (validated, signed Ed25519, chained)', plantPost);
     ratio('POST skill / bare insert route', plantPost.rps / barePost.rps, engine === 'postgres' ? '≥ 0.30' : undefined);

@@ -4,32 +4,21 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { createCluster, createReplica } from '../test/support/pg-cluster.ts';
-import { fmt, heading, ratio, root, start, stop } from './harness.ts';
+import { heading, load, ratio, root, showLoad as show, start, stop, type Load } from './harness.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 32;
 const SECRET = 'bench-secret-that-is-long-enough-0123456789';
 
-interface Load { rps: number; p50: number; p99: number; errors: number }
-
-const load = async (opts: autocannon.Options): Promise<Load> => {
-  const result = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...opts });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + (result.non2xx ?? 0) };
-};
-
 /** The same load on every server at once; throughput adds up, latency is the worst server's. */
 const together = async (optsPerServer: autocannon.Options[]): Promise<Load> => {
-  const loads = await Promise.all(optsPerServer.map((o) => load(o)));
+  const loads = await Promise.all(optsPerServer.map((o) => load(SECONDS, CONNECTIONS, o)));
   return {
     rps: loads.reduce((sum, l) => sum + l.rps, 0),
     p50: Math.max(...loads.map((l) => l.p50)),
     p99: Math.max(...loads.map((l) => l.p99)),
     errors: loads.reduce((sum, l) => sum + l.errors, 0),
   };
-};
-
-const show = (label: string, l: Load): void => {
-  process.stdout.write(`  ${label.padEnd(52)} ${fmt(l.rps).padStart(9)} req/s   p50 ${l.p50} ms   p99 ${l.p99} ms${l.errors > 0 ? `   (${l.errors} non-2xx/errors)` : ''}\n`);
 };
 
 /**

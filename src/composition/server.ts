@@ -36,7 +36,7 @@ export interface RunningServer {
  */
 export const startServer = async (config: Config): Promise<RunningServer> => {
   // Replicas are checked from the moment the database opens, before the app (and its logger) exists.
-  const replicaLine = (r: ReplicaStatus): string => (r.healthy && r.problem === null ? `read replica ${r.name} serves reads` : `read replica ${r.name} out of service, reads go to the primary: ${r.problem ?? 'down'}`);
+  const replicaLine = (r: ReplicaStatus): string => (r.serving ? `read replica ${r.name} serves reads` : `read replica ${r.name} out of service, reads go to the primary: ${r.problem ?? 'down'}`);
   let reportReplica = (r: ReplicaStatus): void => {
     process.stderr.write(`plant: ${replicaLine(r)}\n`);
   };
@@ -75,7 +75,7 @@ export const startServer = async (config: Config): Promise<RunningServer> => {
       app.log.warn({ err: error }, 'embedding cache (Redis) unavailable: continuing without it');
     };
     reportReplica = (r) => {
-      if (r.healthy && r.problem === null) app.log.info({ replica: r.name }, replicaLine(r));
+      if (r.serving) app.log.info({ replica: r.name }, replicaLine(r));
       else app.log.warn({ replica: r.name, lag_ms: r.lagMs }, replicaLine(r));
     };
     const jobs = serverJobs(deps);

@@ -63,7 +63,7 @@ export const registerReadRouting = (app: FastifyInstance, routing: ReadRouting, 
     labelNames: ['replica'],
     registers: [registry],
     collect() {
-      for (const r of routing.replicas()) this.set({ replica: r.name }, r.healthy && r.problem === null ? 1 : 0);
+      for (const r of routing.replicas()) this.set({ replica: r.name }, r.serving ? 1 : 0);
     },
   });
   // The router counts; the counter catches up with it when scraped.

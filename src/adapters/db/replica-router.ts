@@ -151,7 +151,7 @@ export class ReplicaRouter implements SqlPool, ReadRouting {
   }
 
   private statusOf(r: Replica): ReplicaStatus {
-    return { name: r.name, healthy: r.healthy, lagMs: r.lagMs, replayedLsn: r.replayedText, problem: r.problem };
+    return { name: r.name, serving: this.serving(r), healthy: r.healthy, lagMs: r.lagMs, replayedLsn: r.replayedText, problem: r.problem };
   }
 
   readScope<T>(token: string | undefined, work: () => T): T {

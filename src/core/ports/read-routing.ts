@@ -23,6 +23,8 @@ export interface ReadRouting {
 export interface ReplicaStatus {
   /** host:port (never the credentials). */
   readonly name: string;
+  /** Serves reads now: healthy and within the lag limit. */
+  readonly serving: boolean;
   readonly healthy: boolean;
   /** Replication lag at the last check; null when it could not be measured (the replica is down). */
   readonly lagMs: number | null;

@@ -5,7 +5,7 @@ import type { ReadRouting } from '../../../core/ports/read-routing.ts';
 /** Each read replica and whether it serves reads now; a replica down is not unreadiness (the primary answers). */
 const replicasOf = (routing: ReadRouting): { replicas?: unknown[] } =>
   routing.enabled
-    ? { replicas: routing.replicas().map((r) => ({ name: r.name, serving: r.healthy && r.problem === null, lag_ms: r.lagMs, replayed_lsn: r.replayedLsn, problem: r.problem })) }
+    ? { replicas: routing.replicas().map((r) => ({ name: r.name, serving: r.serving, lag_ms: r.lagMs, replayed_lsn: r.replayedLsn, problem: r.problem })) }
     : {};
 
 /** Readiness: 200 only when the database answers and every committed migration is applied. */
