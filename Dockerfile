@@ -17,6 +17,9 @@ COPY clients/typescript/tsconfig.json ./clients/typescript/
 COPY clients/typescript/src ./clients/typescript/src
 # The console: `npm run build` compiles and bundles it into web/dist, which the server serves at /.
 COPY web ./web
+# The build ends by migrating an empty embedded database into dist/ (what a first start copies).
+COPY migrations ./migrations
+COPY scripts/pglite-template.ts ./scripts/
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 FROM node:20-bookworm-slim AS runtime

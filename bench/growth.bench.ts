@@ -3,11 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createSkill } from '../src/core/use-cases/create.ts';
+import { evolve } from '../src/core/use-cases/evolve.ts';
+import { runAudit } from '../src/core/use-cases/audit.ts';
 import { createTestDatabase } from '../test/support/engines.ts';
+import { AUDITOR, createTestLedger, GOVERNANCE } from '../test/support/ledger.ts';
+import { rawBaseline } from './log.bench.ts';
 import { buildLedger, entityId } from './bulk-ledger.ts';
 import { fmt, heading, line, measure, ratio, root, start, stop, type Rate } from './harness.ts';
 
-const SIZES = (process.env.BENCH_GROWTH_SIZES ?? '10000,1000000').split(',').map(Number);
+const SIZES = (process.env.BENCH_GROWTH_SIZES ?? '10000,1000000').split(',').filter(Boolean).map(Number);
+const AUDIT_SIZES = (process.env.BENCH_AUDIT_SIZES ?? '10000,40000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const SECRET = 'bench-secret-that-is-long-enough-0123456789';
 
@@ -52,13 +58,58 @@ const readsAt = async (size: number): Promise<Figures> => {
   }
 };
 
+const VERSIONS = 5;
+
+/**
+ * `plant audit run` (the same use-case, in-process) over `amendments` amendments written through
+ * the real write path: skills of five Ed25519-signed versions each. The baseline is verifying
+ * every signature and hashing every payload, in the same run.
+ */
+const auditAt = async (amendments: number): Promise<{ seconds: number; raw: number }> => {
+  const t = await createTestLedger('postgres');
+  try {
+    const skills = Math.ceil(amendments / VERSIONS);
+    const t0 = performance.now();
+    let next = 0;
+    const writer = async (): Promise<void> => {
+      for (let e = next++; e < skills; e = next++) {
+        const skill = await createSkill(t.write, GOVERNANCE, { name: `Audit Skill ${e}`, category: 'technical', description: 'version 1' });
+        for (let v = 2; v <= VERSIONS; v++) await evolve(t.write, GOVERNANCE, skill.id, { changes: { description: `version ${v}` } });
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, writer));
+    process.stdout.write(`  ${`wrote ${fmt(skills * VERSIONS)} amendments through the write path`.padEnd(52)} ${fmt((performance.now() - t0) / 1000, 1).padStart(9)} s\n`);
+    const ids = await t.store.listIds(['Skill']);
+    const chains = await t.store.getAmendmentsFor(ids);
+    const raw = (await rawBaseline([...chains.values()].flat(), t.verifier)) / 1000;
+    const s0 = performance.now();
+    const report = await runAudit(t.audit, AUDITOR);
+    const seconds = (performance.now() - s0) / 1000;
+    if (report.compliant !== skills) throw new Error(`audit: ${report.compliant} of ${skills} compliant`);
+    process.stdout.write(`  ${`raw Ed25519 verify + SHA-256 of ${fmt(skills * VERSIONS)} amendments`.padEnd(52)} ${fmt(raw, 2).padStart(9)} s\n`);
+    process.stdout.write(`  ${`audit run of ${fmt(skills * VERSIONS)} amendments`.padEnd(52)} ${fmt(seconds, 2).padStart(9)} s   ${fmt((seconds * 10_000) / (skills * VERSIONS), 2)} s per 10,000\n`);
+    return { seconds: seconds / (skills * VERSIONS), raw: raw / (skills * VERSIONS) };
+  } finally {
+    await t.close();
+  }
+};
+
 /** Does a read get slower as the catalog grows? p95 at the largest size against the smallest. */
 export const benchGrowth = async (): Promise<void> => {
-  heading(`Growth (issue 16) — PostgreSQL, ${SIZES.map((s) => fmt(s)).join(' and ')} skills, ${SECONDS} s per run, concurrency 4`);
-  const small = await readsAt(SIZES[0] ?? 10_000);
-  const large = await readsAt(SIZES.at(-1) ?? 1_000_000);
-  const label = `${fmt(SIZES.at(-1) ?? 0)} / ${fmt(SIZES[0] ?? 0)}`;
-  ratio(`GET by id p95, ${label}`, large.get.p95ms / small.get.p95ms, '≤ 1.5');
-  ratio(`list page p95, ${label}`, large.list.p95ms / small.list.p95ms, '≤ 1.5');
-  ratio(`search p95, ${label}`, large.search.p95ms / small.search.p95ms, '≤ 1.5');
+  heading(`Growth (issue 16) — PostgreSQL: reads at ${SIZES.map((s) => fmt(s)).join(' and ')} skills (${SECONDS} s per run, concurrency 4), audit at ${AUDIT_SIZES.map((s) => fmt(s)).join(' and ')} amendments`);
+  if (SIZES.length > 0) {
+    const small = await readsAt(SIZES[0] ?? 10_000);
+    const large = await readsAt(SIZES.at(-1) ?? 1_000_000);
+    const label = `${fmt(SIZES.at(-1) ?? 0)} / ${fmt(SIZES[0] ?? 0)}`;
+    ratio(`GET by id p95, ${label}`, large.get.p95ms / small.get.p95ms, '≤ 1.5');
+    ratio(`list page p95, ${label}`, large.list.p95ms / small.list.p95ms, '≤ 1.5');
+    ratio(`search p95, ${label}`, large.search.p95ms / small.search.p95ms, '≤ 1.5');
+  }
+  const audits = [];
+  for (const size of AUDIT_SIZES) audits.push(await auditAt(size));
+  const [first, last] = [audits[0], audits.at(-1)];
+  if (first !== undefined && last !== undefined) {
+    ratio('audit run / raw verify + hash (largest)', last.seconds / last.raw);
+    ratio(`audit time per amendment, ${fmt(AUDIT_SIZES.at(-1) ?? 0)} / ${fmt(AUDIT_SIZES[0] ?? 0)}`, last.seconds / first.seconds, '≤ 1.5');
+  }
 };

@@ -60,7 +60,7 @@ const buildBundle = async (): Promise<{ bundle: ExportBundle; verifier: KeyringV
 };
 
 /** The floor: verify every signature (libuv pool, both cores) and hash every canonical payload. */
-const rawBaseline = async (amendments: Amendment[], verifier: KeyringVerifier): Promise<number> => {
+export const rawBaseline = async (amendments: Amendment[], verifier: KeyringVerifier): Promise<number> => {
   const bytes = amendments.map((a) => payloadBytes(a.payload));
   const t0 = performance.now();
   for (const b of bytes) createHash('sha256').update(b).digest();

@@ -5,7 +5,8 @@ import { loadOrCreateDevKey, signingKeyFromPem, type SigningKey } from '../adapt
 import { createPgPool, createPglitePool, embeddedOwnerTransaction, serviceUrl, switchToRole } from '../adapters/db/database.ts';
 import { lockDataDir } from '../adapters/db/embedded-lock.ts';
 import { listKeys, publishKey } from '../adapters/db/key-registry.ts';
-import { migrate, type MigrationResult } from '../adapters/db/migrate.ts';
+import { migrate, readMigrations, type MigrationResult } from '../adapters/db/migrate.ts';
+import { isFresh, readTemplate, templateKey, TEMPLATE_FILE } from '../adapters/db/pglite-template.ts';
 import { ReplicaRouter } from '../adapters/db/replica-router.ts';
 import type { ReplicaStatus } from '../core/ports/read-routing.ts';
 import type { Sql, SqlPool } from '../adapters/db/sql.ts';
@@ -86,8 +87,13 @@ export const openDatabase = async (config: Config, options: OpenOptions): Promis
     const release = lockDataDir(dataDir);
     let pglite: SqlPool | undefined;
     try {
-      pglite = await createPglitePool(path.join(dataDir, 'pgdata'));
-      const migration = options.migrate ? await migrate(pglite, migrateOptions) : null;
+      const pgdata = path.join(dataDir, 'pgdata');
+      const files = readMigrations();
+      const template = isFresh(pgdata) ? readTemplate(TEMPLATE_FILE, templateKey(files)) : undefined;
+      pglite = await createPglitePool(pgdata, template);
+      const migration = options.migrate ? await migrate(pglite, { ...migrateOptions, files }) : null;
+      // The template's migrations were applied to this new database too, only earlier (at build time).
+      if (migration !== null && template !== undefined) migration.applied = [...files.map((f) => f.name), ...migration.applied];
       await switchToRole(pglite, config.DB_APP_ROLE);
       const inner = pglite;
       const db: SqlPool = { ...inner, close: async () => { try { await inner.close(); } finally { release(); } } };
@@ -177,9 +183,14 @@ export const publishSigningKey = async (config: Config, db: SqlPool, key: Public
 
 /** Opens what the service, the CLI and the jobs run on. Close with `db.close()` (or the deps' close). */
 export const openResources = async (config: Config, options: OpenOptions): Promise<Resources> => {
-  const { key: signingKey, created: keyCreated } = await loadSigningKey(config);
-  const logKey = await loadLogKey(config);
-  const { db, migration } = await openDatabase(config, options);
+  // A new RSA-4096 key takes seconds on libuv's pool while the database starts on this thread.
+  const [keys, opened] = await Promise.allSettled([Promise.all([loadSigningKey(config), loadLogKey(config)]), openDatabase(config, options)]);
+  if (keys.status === 'rejected') {
+    if (opened.status === 'fulfilled') await opened.value.db.close();
+    throw keys.reason;
+  }
+  if (opened.status === 'rejected') throw opened.reason;
+  const [[{ key: signingKey, created: keyCreated }, logKey], { db, migration }] = [keys.value, opened.value];
   try {
     const publishedKeys = await publishSigningKey(config, db, signingKey);
     return { config, db, signingKey, logKey, publishedKeys, jwtSecret: resolveJwtSecret(config), migration, keyCreated };

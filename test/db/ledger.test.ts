@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgCode } from '../support/pg-code.ts';
 import { KeyringVerifier, NodeSigner } from '../../src/adapters/crypto/node-signer.ts';
-import { migrate } from '../../src/adapters/db/migrate.ts';
+import { migrate, readMigrations } from '../../src/adapters/db/migrate.ts';
 import { publishKey } from '../../src/adapters/db/key-registry.ts';
 import type { AgentContent, SkillContent, TeamContent } from '../../src/core/entity.ts';
 import { DomainError } from '../../src/core/errors.ts';
@@ -41,9 +41,15 @@ describe.each(await engines())('ledger on %s', (engine) => {
   describe('schema and roles', () => {
     it('migrates from zero, and a second run applies nothing', async () => {
       const { rows } = await t.owner.query<{ name: string }>('SELECT name FROM plant_migrations ORDER BY version');
-      expect(rows.map((r) => r.name)).toEqual(['0001_ledger', '0002_service_accounts', '0003_transparency_log', '0004_search', '0005_review', '0006_four_eyes', '0007_decisions', '0008_database_checks', '0009_name_skeletons', '0010_webhooks', '0011_idempotency', '0012_retired_keys', '0013_service_account_lifecycle', '0014_point_in_time', '0015_cosignatures', '0016_as_of_lists']);
+      expect(rows.map((r) => r.name)).toEqual(['0001_ledger', '0002_service_accounts', '0003_transparency_log', '0004_search', '0005_review', '0006_four_eyes', '0007_decisions', '0008_database_checks', '0009_name_skeletons', '0010_webhooks', '0011_idempotency', '0012_retired_keys', '0013_service_account_lifecycle', '0014_point_in_time', '0015_cosignatures', '0016_as_of_lists', '0017_embedded_documents']);
       const again = await migrate(t.owner, { appRole: TEST_APP_ROLE });
       expect(again.applied).toEqual([]);
+    });
+
+    it('refuses to start over a migration whose file changed after it was applied', async () => {
+      const files = readMigrations();
+      const edited = files.map((f) => (f.version === 4 ? { ...f, checksum: 'edited' } : f));
+      await expect(migrate(t.owner, { appRole: TEST_APP_ROLE, files: edited })).rejects.toThrow('migration 0004_search was changed after it was applied (checksum mismatch)');
     });
 
     it('the service runs as a role that owns nothing and bypasses no RLS', async () => {

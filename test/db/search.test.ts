@@ -4,6 +4,7 @@ import { createSkill } from '../../src/core/use-cases/create.ts';
 import { evolve } from '../../src/core/use-cases/evolve.ts';
 import { seedDemoCatalog } from '../../src/core/use-cases/seed-catalog.ts';
 import { search } from '../../src/core/use-cases/search.ts';
+import { PgSearchIndex } from '../../src/adapters/db/search-index.ts';
 import { drainJobs } from '../support/embeddings.ts';
 import { engines } from '../support/engines.ts';
 import { createTestLedger, GOVERNANCE, type TestLedger } from '../support/ledger.ts';
@@ -177,5 +178,25 @@ describe.each(await engines())('search on the demo catalog (%s)', (engine) => {
     expect(pending).toBeGreaterThan(1);
     expect(await drainJobs(t.embeddings)).toBe(pending);
     expect((await run('Bing rankings', { ...ALL, kinds: ['Skill'] })).hits[0]?.entityId).toBe(seo);
+  });
+
+  // Last: ANALYZE leaves statistics behind, and the other tests expect none.
+  it('lets rare words choose the candidates and common words only fill the places left, once ANALYZE has counted them', async () => {
+    const query = 'Salesforce marketing';
+    const plain = await t.embeddings.index.matching(query, ALL, 20);
+    await t.owner.query('ANALYZE search_documents');
+    // The default bar (2,000 documents) is far above this catalog: nothing is common, nothing changes.
+    expect(await t.embeddings.index.matching(query, ALL, 20)).toEqual(plain);
+    // With a bar of 5 documents "marketing" is common here and "Salesforce" is not.
+    const tiered = await new PgSearchIndex(t.service, 5).matching(query, ALL, 20);
+    const rare = tiered.findIndex((c) => !c.terms.includes('Salesforce'));
+    expect(rare).toBeGreaterThan(0);
+    // Every document with the rare word comes first, the plain search's among them.
+    const withRare = new Set(tiered.slice(0, rare).map((c) => c.entityId));
+    expect(plain.filter((c) => c.terms.includes('Salesforce')).every((c) => withRare.has(c.entityId))).toBe(true);
+    // The common word filled the rest, ranked among at most 5 of its documents.
+    const fill = tiered.slice(rare);
+    expect(fill).toHaveLength(5);
+    expect(fill.every((c) => c.terms.includes('marketing') && !c.terms.includes('Salesforce'))).toBe(true);
   });
 });

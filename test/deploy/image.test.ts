@@ -30,6 +30,9 @@ describe('the container image definition', () => {
     }
     // `npm run build` in the build stage reads the console's sources and configuration.
     expect(build).toMatch(/^COPY web \.\/web$/m);
+    // ... and ends by migrating the embedded database template from the migrations.
+    expect(build).toMatch(/^COPY migrations \.\/migrations$/m);
+    expect(build).toMatch(/^COPY scripts\/pglite-template\.ts \.\/scripts\/$/m);
     expect(jsonInstruction('CMD')).toEqual(['node', 'bin/plant.js', 'serve']);
     expect(imageEnv()).toMatchObject({ NODE_ENV: 'production', HOST: '0.0.0.0', PORT: '8000' });
     expect(dockerfile).not.toMatch(/^(ENV|ARG)\s.*(JWT_SECRET|SIGNING_KEY|PASSWORD)/m);

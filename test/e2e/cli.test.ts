@@ -57,7 +57,7 @@ describe('the plant CLI, run as a real process', () => {
   it('migrate, then seed (twice: the second changes nothing), then status', () => {
     const migrated = plant(['migrate', '--json']);
     expect(migrated.code, migrated.err).toBe(0);
-    expect(JSON.parse(migrated.out)).toMatchObject({ engine: 'pglite', applied: ['0001_ledger', '0002_service_accounts', '0003_transparency_log', '0004_search', '0005_review', '0006_four_eyes', '0007_decisions', '0008_database_checks', '0009_name_skeletons', '0010_webhooks', '0011_idempotency', '0012_retired_keys', '0013_service_account_lifecycle', '0014_point_in_time', '0015_cosignatures', '0016_as_of_lists'], current_version: 16 });
+    expect(JSON.parse(migrated.out)).toMatchObject({ engine: 'pglite', applied: ['0001_ledger', '0002_service_accounts', '0003_transparency_log', '0004_search', '0005_review', '0006_four_eyes', '0007_decisions', '0008_database_checks', '0009_name_skeletons', '0010_webhooks', '0011_idempotency', '0012_retired_keys', '0013_service_account_lifecycle', '0014_point_in_time', '0015_cosignatures', '0016_as_of_lists', '0017_embedded_documents'], current_version: 17 });
     expect(plant(['migrate']).out).toContain('up to date');
 
     const seeded = plant(['seed']);
@@ -72,7 +72,7 @@ describe('the plant CLI, run as a real process', () => {
     expect(status.migrations.current).toBe(true);
     expect(status.counts).toEqual({ Agent: 50, Industry: 3, JobRole: 10, Skill: 19, Team: 6 });
     expect(status.signing_key.algorithm).toBe('Ed25519');
-    expect(plant(['status']).out).toMatch(/Migrations 16\/16 applied, current/);
+    expect(plant(['status']).out).toMatch(/Migrations 17\/17 applied, current/);
   });
 
   it('governance queue: empty on the demo catalog, as a table and as JSON; a bad --limit exits 1', () => {

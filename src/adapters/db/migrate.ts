@@ -57,7 +57,13 @@ export const migrate = async (
   await owner.exec(`CREATE TABLE IF NOT EXISTS plant_migrations (
     version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   const applied: string[] = [];
+  // Most starts find everything applied: one read instead of a locked transaction per file.
+  const { rows: recorded } = await owner.query<{ version: number; checksum: string }>('SELECT version, checksum FROM plant_migrations');
+  const checksums = new Map(recorded.map((r) => [r.version, r.checksum]));
   for (const file of files) {
+    const known = checksums.get(file.version);
+    if (known !== undefined && known !== file.checksum) throw new Error(`migration ${file.name} was changed after it was applied (checksum mismatch)`);
+    if (known !== undefined) continue;
     const ran = await owner.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
       const { rows } = await tx.query<{ checksum: string }>('SELECT checksum FROM plant_migrations WHERE version = $1', [file.version]);

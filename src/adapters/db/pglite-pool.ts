@@ -18,12 +18,14 @@ const wrap = (db: PGlite | Transaction): Sql => ({
 /**
  * PostgreSQL in WebAssembly, in-process. One session: PGlite serializes queries and
  * transactions itself (a transaction holds its mutex), so concurrent writers queue instead of
- * interleaving. `dataDir` null means in-memory (tests).
+ * interleaving. `dataDir` null means in-memory (tests). A `template` (a data directory's tarball)
+ * fills a fresh data directory instead of initdb.
  */
-export const createPglitePool = async (dataDir: string | null): Promise<SqlPool & { pglite: PGlite }> => {
+export const createPglitePool = async (dataDir: string | null, template?: Blob): Promise<SqlPool & { pglite: PGlite }> => {
   if (dataDir !== null) mkdirSync(path.resolve(dataDir), { recursive: true });
   const pglite = await PGlite.create({
     ...(dataDir === null ? {} : { dataDir: path.resolve(dataDir) }),
+    ...(template === undefined ? {} : { loadDataDir: template }),
     extensions: { vector },
     parsers: { [types.TIMESTAMPTZ]: (value: string) => new Date(value).toISOString() },
   });

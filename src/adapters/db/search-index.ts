@@ -45,8 +45,14 @@ export const queryWords = (q: string): string[] => [...new Set((q.match(/[\p{L}\
 /** The session's hnsw.ef_search (SESSION_SETTINGS; pgvector's default is 40). */
 export const EF_SEARCH = Number(SESSION_SETTINGS['hnsw.ef_search']);
 
+/** Above this many expected matches a word is common (see `matching`). */
+export const COMMON_WORD_MATCHES = 2000;
+
 export class PgSearchIndex implements SearchIndex {
-  constructor(private readonly db: SqlPool) {}
+  constructor(
+    private readonly db: SqlPool,
+    private readonly commonWordMatches = COMMON_WORD_MATCHES,
+  ) {}
 
   async nearest(vector: Vector, model: string, filter: SearchFilter, limit: number): Promise<VectorCandidate[]> {
     const w = where(filter, 3);
@@ -68,21 +74,73 @@ export class PgSearchIndex implements SearchIndex {
     return rows.map((r) => ({ ...candidate(r), similarity: 1 - r.distance }));
   }
 
+  /**
+   * Rare words first, common words fill: a word the statistics expect in more than
+   * `commonWordMatches` documents ("skill" in a catalog of skills) would make every search rank
+   * that many rows. So the rarer words choose the candidates, ranked by the whole query, and only
+   * if they leave places free do the common words fill them, ranked among at most
+   * `commonWordMatches` of their documents. ts_rank knows nothing of how rare a word is, so a
+   * document matching a rare word before one matching only common words is also the better order.
+   * Until ANALYZE has seen the table no word is common, which is the plain OR-ed search.
+   */
   async matching(query: string, filter: SearchFilter, limit: number): Promise<TextCandidate[]> {
     const words = queryWords(query);
     if (words.length === 0) return [];
-    const w = where(filter, 3);
+    const expected = await this.expectedMatches(words);
+    // Words without a lexeme (stop words) are left out: they match nothing.
+    const rare = words.filter((word) => (expected.get(word) ?? Infinity) <= this.commonWordMatches);
+    const common = words.filter((word) => (expected.get(word) ?? 0) > this.commonWordMatches);
+    const found = rare.length === 0 ? [] : await this.ranked(words, filter, limit, { match: rare });
+    if (found.length >= limit || common.length === 0) return found;
+    const fill = await this.ranked(words, filter, limit - found.length, { match: common, except: rare, candidates: this.commonWordMatches });
+    return [...found, ...fill];
+  }
+
+  /** How many documents the planner's statistics expect each word (by its lexeme) to match. */
+  private async expectedMatches(words: string[]): Promise<Map<string, number>> {
+    const { rows } = await this.db.query<{ word: string; expected: number }>(
+      `SELECT u.word, coalesce(max(s.freq), 0) * max(greatest(c.reltuples, 0)) AS expected
+         FROM unnest($1::text[]) AS u(word)
+        CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector('english', u.word))) AS l(lexeme)
+        CROSS JOIN (SELECT reltuples FROM pg_class WHERE oid = 'search_documents'::regclass) AS c
+         LEFT JOIN (SELECT e.lexeme, e.freq
+                      FROM pg_stats AS st, unnest(st.most_common_elems::text::text[], st.most_common_elem_freqs) AS e(lexeme, freq)
+                     WHERE st.tablename = 'search_documents' AND st.attname = 'tsv'
+                       AND st.schemaname = (SELECT relnamespace::regnamespace::text FROM pg_class WHERE oid = 'search_documents'::regclass)) AS s
+                ON s.lexeme = l.lexeme
+        GROUP BY u.word`,
+      [words],
+    );
+    return new Map(rows.map((r) => [r.word, r.expected]));
+  }
+
+  /**
+   * Documents matching any of `pass.match` (and none of `pass.except`), ranked by all `words`;
+   * with `pass.candidates`, ranked among only that many of them.
+   */
+  private async ranked(
+    words: string[],
+    filter: SearchFilter,
+    limit: number,
+    pass: { match: string[]; except?: string[]; candidates?: number },
+  ): Promise<TextCandidate[]> {
+    const w = where(filter, 4);
+    const params: unknown[] = [words.join(' or '), limit, words, pass.match.join(' or '), ...w.params];
+    const except = pass.except?.length ? `AND NOT tsv @@ websearch_to_tsquery('english', $${params.push(pass.except.join(' or '))})` : '';
+    const cap = pass.candidates === undefined ? '' : `LIMIT $${params.push(pass.candidates)}`;
     // Ranked first, explained after: only the kept rows pay for finding which words matched.
     const { rows } = await this.db.query<Row & { rank: number; terms: string[] | null }>(
       `SELECT m.entity_id, m.entity_type, m.name, m.status, m.certified, m.industry_id, m.rank, ARRAY(SELECT u.word FROM unnest($3::text[]) WITH ORDINALITY AS u(word, n)
                           WHERE tsvector_to_array(to_tsvector('english', u.word)) && tsvector_to_array(m.tsv) ORDER BY u.n) AS terms
-         FROM (SELECT entity_id, entity_type, name, status, certified, industry_id, tsv, ts_rank(tsv, q, 32) AS rank
-                 FROM search_documents, websearch_to_tsquery('english', $1) AS q
-                WHERE tsv @@ q AND ${w.sql}
-                ORDER BY rank DESC, entity_id
+         FROM (SELECT c.*, ts_rank(c.tsv, websearch_to_tsquery('english', $1), 32) AS rank
+                 FROM (SELECT entity_id, entity_type, name, status, certified, industry_id, tsv
+                         FROM search_documents
+                        WHERE tsv @@ websearch_to_tsquery('english', $4) ${except} AND ${w.sql}
+                        ${cap}) AS c
+                ORDER BY rank DESC, c.entity_id
                 LIMIT $2) AS m
         ORDER BY m.rank DESC, m.entity_id`,
-      [words.join(' or '), limit, words, ...w.params],
+      params,
     );
     return rows.map((r) => ({ ...candidate(r), textRank: r.rank, terms: r.terms ?? [] }));
   }

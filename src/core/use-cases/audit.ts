@@ -109,42 +109,49 @@ export const runAudit = async (deps: AuditDeps, actor: Actor, scope: AuditScope 
     if (refIds.length > 0) for (const [id, r] of await deps.store.getEntities(refIds)) cache.set(id, r);
     const chains = await deps.store.getAmendmentsFor(batch);
 
-    for (const id of batch) {
-      const record = records.get(id);
-      if (record === undefined) continue;
-      const amendments = chains.get(id) ?? [];
-      const verified = await verifyChain(amendments, deps.verifier, {
-        entityId: id,
-        head: record.hash_chain_head,
-        count: record.amendment_count,
-      });
-      // Each amendment must be a leaf of the log, recorded for this entity and version.
-      const logProblems = logged === undefined ? [] : await entityLogProblems(id, amendments, (hash) => logged.leafOf.get(hash), undefined, logged.leavesOf.get(id));
-      const problems = [...verified.problems, ...logProblems];
-      const chain: ChainReport = { ...verified, intact: problems.length === 0, problems, broken_at_index: problems[0]?.index ?? null };
-      const result = validateEntity({
-        kind: record.entity_type,
-        content: record.content,
-        previous: amendments[0]?.payload.content ?? null,
-        refs: (ref) => cache.get(ref),
-        graph: true,
-        l0: l0FromChain(record, chain, amendments.at(-1)?.payload.content),
-      });
-      const l0Pass = Object.values(result.l0).every(Boolean);
-      const l1Pass = Object.values(result.l1).every(Boolean);
-      entities.push({
-        entity_id: id,
-        entity_type: record.entity_type,
-        name: record.content.name,
-        version: record.version,
-        compliant: result.compliant && chain.intact,
-        l0_pass: l0Pass,
-        l1_pass: l1Pass,
-        violations: result.violations,
-        chain,
-        amendment_alignment: record.content.amendment_alignment,
-      });
-      marks.set(id, { tamper_proof: chain.intact, l0_compliance_status: result.l0, l1_compliance_status: result.l1 });
+    // Entities are checked concurrently, so signature checks keep both cores busy; the report keeps the id order.
+    const audited = await Promise.all(
+      batch.map(async (id) => {
+        const record = records.get(id);
+        if (record === undefined) return undefined;
+        const amendments = chains.get(id) ?? [];
+        const verified = await verifyChain(amendments, deps.verifier, {
+          entityId: id,
+          head: record.hash_chain_head,
+          count: record.amendment_count,
+        });
+        // Each amendment must be a leaf of the log, recorded for this entity and version.
+        const logProblems = logged === undefined ? [] : await entityLogProblems(id, amendments, (hash) => logged.leafOf.get(hash), undefined, logged.leavesOf.get(id));
+        const problems = [...verified.problems, ...logProblems];
+        const chain: ChainReport = { ...verified, intact: problems.length === 0, problems, broken_at_index: problems[0]?.index ?? null };
+        const result = validateEntity({
+          kind: record.entity_type,
+          content: record.content,
+          previous: amendments[0]?.payload.content ?? null,
+          refs: (ref) => cache.get(ref),
+          graph: true,
+          l0: l0FromChain(record, chain, amendments.at(-1)?.payload.content),
+        });
+        const entity: EntityAudit = {
+          entity_id: id,
+          entity_type: record.entity_type,
+          name: record.content.name,
+          version: record.version,
+          compliant: result.compliant && chain.intact,
+          l0_pass: Object.values(result.l0).every(Boolean),
+          l1_pass: Object.values(result.l1).every(Boolean),
+          violations: result.violations,
+          chain,
+          amendment_alignment: record.content.amendment_alignment,
+        };
+        const mark: AuditMark = { tamper_proof: chain.intact, l0_compliance_status: result.l0, l1_compliance_status: result.l1 };
+        return { entity, mark };
+      }),
+    );
+    for (const a of audited) {
+      if (a === undefined) continue;
+      entities.push(a.entity);
+      marks.set(a.entity.entity_id, a.mark);
     }
     scope.onProgress?.(Math.min(start + BATCH, ids.length), ids.length);
   }
