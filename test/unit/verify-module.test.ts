@@ -5,6 +5,7 @@ import {
   fromHex,
   parseVerifierKey,
   proofFromHex,
+  toHex,
   verifyCheckpointNote,
   verifyConsistency,
   verifyInclusion,
@@ -91,5 +92,13 @@ describe('the shared verification module with its WebCrypto defaults', () => {
     expect(fromBase64('ab$c')).toBeNull();
     expect(Buffer.from(fromBase64('-_8') ?? []).toString('hex')).toBe('fbff');
     expect(proofFromHex(['00'.repeat(32), '11'])).toBeNull();
+  });
+
+  it('writes hex as Node does, and reads back what it wrote', () => {
+    const bytes = new Uint8Array(randomBytes(300));
+    expect(toHex(bytes)).toBe(Buffer.from(bytes).toString('hex'));
+    expect(toHex(Uint8Array.from({ length: 256 }, (_, i) => i))).toBe(Buffer.from(Array.from({ length: 256 }, (_, i) => i)).toString('hex'));
+    expect(fromHex(toHex(bytes))).toEqual(bytes);
+    expect(toHex(new Uint8Array(0))).toBe('');
   });
 });
