@@ -6,7 +6,7 @@ import { createPgPool, createPglitePool, embeddedOwnerTransaction, serviceUrl, s
 import { lockDataDir } from '../adapters/db/embedded-lock.ts';
 import { listKeys, publishKey } from '../adapters/db/key-registry.ts';
 import { migrate, readMigrations, type MigrationResult } from '../adapters/db/migrate.ts';
-import { isFresh, readTemplate, templateKey, TEMPLATE_FILE } from '../adapters/db/pglite-template.ts';
+import { templateFor } from '../adapters/db/pglite-template.ts';
 import { ReplicaRouter } from '../adapters/db/replica-router.ts';
 import type { ReplicaStatus } from '../core/ports/read-routing.ts';
 import type { Sql, SqlPool } from '../adapters/db/sql.ts';
@@ -89,7 +89,7 @@ export const openDatabase = async (config: Config, options: OpenOptions): Promis
     try {
       const pgdata = path.join(dataDir, 'pgdata');
       const files = readMigrations();
-      const template = isFresh(pgdata) ? readTemplate(TEMPLATE_FILE, templateKey(files)) : undefined;
+      const template = templateFor(pgdata, files);
       pglite = await createPglitePool(pgdata, template);
       const migration = options.migrate ? await migrate(pglite, { ...migrateOptions, files }) : null;
       // The template's migrations were applied to this new database too, only earlier (at build time).

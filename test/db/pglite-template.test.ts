@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPglitePool } from '../../src/adapters/db/database.ts';
 import { migrate, readMigrations } from '../../src/adapters/db/migrate.ts';
-import { isFresh, readTemplate, templateKey, writeTemplate } from '../../src/adapters/db/pglite-template.ts';
+import { buildTemplate, isFresh, readTemplate, templateFor, templateKey } from '../../src/adapters/db/pglite-template.ts';
 
 describe('the embedded database template (a first start copies it instead of running initdb)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'plant-template-'));
@@ -13,13 +13,7 @@ describe('the embedded database template (a first start copies it instead of run
 
   beforeAll(async () => {
     // What scripts/pglite-template.ts does at build time.
-    const db = await createPglitePool(null);
-    try {
-      await migrate(db, { appRole: 'plant_app', files });
-      writeTemplate(file, templateKey(files), Buffer.from(await (await db.pglite.dumpDataDir('gzip')).arrayBuffer()));
-    } finally {
-      await db.close();
-    }
+    await buildTemplate(file, files);
   });
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
@@ -36,7 +30,7 @@ describe('the embedded database template (a first start copies it instead of run
   it('fills a fresh data directory with every migration applied, and the directory is not fresh after', async () => {
     const pgdata = path.join(dir, 'pgdata');
     expect(isFresh(pgdata)).toBe(true);
-    const db = await createPglitePool(pgdata, readTemplate(file, templateKey(files)));
+    const db = await createPglitePool(pgdata, templateFor(pgdata, files, file));
     try {
       const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM plant_migrations');
       expect(rows[0]?.n).toBe(files.length);
@@ -48,5 +42,7 @@ describe('the embedded database template (a first start copies it instead of run
       await db.close();
     }
     expect(isFresh(pgdata)).toBe(false);
+    // A second start opens what is there: the template is not loaded over it.
+    expect(templateFor(pgdata, files, file)).toBeUndefined();
   });
 });

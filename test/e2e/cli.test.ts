@@ -219,11 +219,14 @@ describe('the plant CLI, run as a real process', () => {
     expect(plant(['audit', 'run']).code).toBe(0);
   });
 
-  it('log checkpoint and prove; verify passes on a fresh export and fails (exit 1) on a broken bundle', () => {
-    const saved = path.join(dir, 'saved.note');
+  // The checkpoint the verify test checks an export against, and its tree size.
+  const saved = path.join(dir, 'saved.note');
+  let size = 0;
+
+  it('log checkpoint and prove; plant diff between two sizes', () => {
     const cp = plant(['log', 'checkpoint', '--out', saved, '--json']);
     expect(cp.code, cp.err).toBe(0);
-    const { tree_size: size } = JSON.parse(cp.out) as { tree_size: number };
+    size = (JSON.parse(cp.out) as { tree_size: number }).tree_size;
     expect(readFileSync(saved, 'utf8')).toMatch(new RegExp(`^localhost/plant-log\n${size}\n`));
     const proof = JSON.parse(plant(['log', 'prove', '--leaf-index', '3']).out) as { leaf_index: number; tree_size: number; proof: string[] };
     expect(proof).toMatchObject({ leaf_index: 3, tree_size: size });
@@ -242,7 +245,9 @@ describe('the plant CLI, run as a real process', () => {
     expect(backwards.code).toBe(1);
     expect(backwards.err).toContain(`from=${size} is after to=1`);
     expect(plant(['diff', '--from', 'ten', '--to', '1']).err).toContain('--from must be a tree size');
+  });
 
+  it('verify passes on a fresh export against the saved checkpoint and fails (exit 1) on a broken bundle', () => {
     const bundle = path.join(dir, 'verify-me.json');
     expect(plant(['audit', 'export', '--out', bundle]).code).toBe(0);
     const ok = plant(['verify', bundle, '--against', saved]);

@@ -7,9 +7,6 @@ import { clustersAvailable, createCluster, type TestCluster } from '../support/p
 
 const root = path.resolve(import.meta.dirname, '../..');
 const SECRET = 'restart-secret-that-is-long-enough-000000';
-const inCi = process.env.CI === 'true';
-
-if (inCi && !clustersAvailable()) throw new Error('CI=true but no PostgreSQL server binaries to make a test cluster');
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -31,12 +31,13 @@ const binDir = (): string => {
   return found;
 };
 
-/** Whether this machine can make a cluster (server binaries present). */
+/** Whether this machine can make a cluster (server binaries present). Under CI=true their absence is an error, never a skip. */
 export const clustersAvailable = (): boolean => {
   try {
     binDir();
     return true;
-  } catch {
+  } catch (error) {
+    if (process.env.CI === 'true') throw new Error(`CI=true but no PostgreSQL server binaries to make a test cluster: ${(error as Error).message}`);
     return false;
   }
 };

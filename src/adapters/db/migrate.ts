@@ -47,7 +47,7 @@ export const migrate = async (
   options: {
     appRole: string;
     appPassword?: string | undefined;
-    files?: MigrationFile[];
+    files?: readonly MigrationFile[];
     vectorIndex?: VectorIndex;
     /** Recorded for the database's own four-eyes check (0006_four_eyes.sql). */
     certificationQuorum?: number | undefined;

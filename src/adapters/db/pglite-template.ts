@@ -3,7 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MigrationFile } from './migrate.ts';
+import { migrate, type MigrationFile } from './migrate.ts';
+import { createPglitePool } from './pglite-pool.ts';
 
 /**
  * A migrated, empty embedded database, made by `npm run build` (scripts/pglite-template.ts) so
@@ -29,9 +30,18 @@ export const templateKey = (files: readonly MigrationFile[]): string =>
 
 const keyFile = (file: string): string => `${file}.key`;
 
-export const writeTemplate = (file: string, key: string, tarball: Buffer): void => {
-  writeFileSync(file, tarball);
-  writeFileSync(keyFile(file), `${key}\n`);
+/** Migrates an in-memory PGlite and writes its data directory to `file`, keyed; the tarball's size in bytes. */
+export const buildTemplate = async (file: string, files: readonly MigrationFile[]): Promise<number> => {
+  const db = await createPglitePool(null);
+  try {
+    await migrate(db, { appRole: 'plant_app', files });
+    const tarball = Buffer.from(await (await db.pglite.dumpDataDir('gzip')).arrayBuffer());
+    writeFileSync(file, tarball);
+    writeFileSync(keyFile(file), `${templateKey(files)}\n`);
+    return tarball.length;
+  } finally {
+    await db.close();
+  }
 };
 
 /** The template's tarball when one was built for exactly this `key`, else undefined. */
@@ -43,3 +53,7 @@ export const readTemplate = (file: string, key: string): Blob | undefined => {
 
 /** A data directory PostgreSQL has never been initialised in (initdb writes PG_VERSION first). */
 export const isFresh = (dataDir: string): boolean => !existsSync(path.join(dataDir, 'PG_VERSION'));
+
+/** What a first start in `dataDir` loads: the template, when the directory is fresh and the template current. */
+export const templateFor = (dataDir: string, files: readonly MigrationFile[], file: string = TEMPLATE_FILE): Blob | undefined =>
+  isFresh(dataDir) ? readTemplate(file, templateKey(files)) : undefined;
