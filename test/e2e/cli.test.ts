@@ -223,7 +223,7 @@ describe('the plant CLI, run as a real process', () => {
   const saved = path.join(dir, 'saved.note');
   let size = 0;
 
-  it('log checkpoint and prove; plant diff between two sizes', () => {
+  it('log checkpoint and prove', () => {
     const cp = plant(['log', 'checkpoint', '--out', saved, '--json']);
     expect(cp.code, cp.err).toBe(0);
     size = (JSON.parse(cp.out) as { tree_size: number }).tree_size;
@@ -232,8 +232,9 @@ describe('the plant CLI, run as a real process', () => {
     expect(proof).toMatchObject({ leaf_index: 3, tree_size: size });
     expect(proof.proof.length).toBeGreaterThan(0);
     expect(plant(['log', 'prove', '--leaf-index', String(size + 5)]).code).toBe(1);
+  });
 
-    // plant diff: what the log holds between two sizes, as JSON and as a table; a bad range exits 1.
+  it('plant diff: what the log holds between two sizes, as JSON and as a table; a bad range exits 1', () => {
     const diff = JSON.parse(plant(['diff', '--from', '0', '--to', String(size), '--json']).out) as { entities: { entity_id: string; version_before: number }[]; consistency_proof: string[] };
     expect(diff.entities.length).toBeGreaterThan(0);
     expect(diff.entities.every((e) => e.version_before === 0)).toBe(true);
